@@ -50,6 +50,8 @@ struct will_message {
   std::string payload;
   std::uint8_t qos = 0;
   bool retain = false;
+
+  bool operator==(const will_message&) const = default;
 };
 
 struct connect {
@@ -60,11 +62,15 @@ struct connect {
   std::optional<will_message> will;
   std::optional<std::string> username;
   std::optional<std::string> password;  // binary data, not necessarily UTF-8
+
+  bool operator==(const connect&) const = default;
 };
 
 struct connack {
   bool session_present = false;
   connack_code code = connack_code::accepted;
+
+  bool operator==(const connack&) const = default;
 };
 
 struct publish {
@@ -74,30 +80,44 @@ struct publish {
   bool retain = false;
   bool dup = false;
   std::uint16_t packet_id = 0;  // only for QoS 1 and 2
+
+  bool operator==(const publish&) const = default;
 };
 
 // PUBACK, PUBREC, PUBREL and PUBCOMP carry nothing but a packet identifier.
 struct puback {
   std::uint16_t packet_id = 0;
+
+  bool operator==(const puback&) const = default;
 };
 struct pubrec {
   std::uint16_t packet_id = 0;
+
+  bool operator==(const pubrec&) const = default;
 };
 struct pubrel {
   std::uint16_t packet_id = 0;
+
+  bool operator==(const pubrel&) const = default;
 };
 struct pubcomp {
   std::uint16_t packet_id = 0;
+
+  bool operator==(const pubcomp&) const = default;
 };
 
 struct subscription {
   std::string filter;
   std::uint8_t qos = 0;
+
+  bool operator==(const subscription&) const = default;
 };
 
 struct subscribe {
   std::uint16_t packet_id = 0;
   std::vector<subscription> subscriptions;
+
+  bool operator==(const subscribe&) const = default;
 };
 
 // SUBACK return code for a refused subscription.
@@ -106,20 +126,32 @@ inline constexpr std::uint8_t suback_failure = 0x80;
 struct suback {
   std::uint16_t packet_id = 0;
   std::vector<std::uint8_t> return_codes;  // granted QoS 0..2 or suback_failure
+
+  bool operator==(const suback&) const = default;
 };
 
 struct unsubscribe {
   std::uint16_t packet_id = 0;
   std::vector<std::string> filters;
+
+  bool operator==(const unsubscribe&) const = default;
 };
 
 struct unsuback {
   std::uint16_t packet_id = 0;
+
+  bool operator==(const unsuback&) const = default;
 };
 
-struct pingreq {};
-struct pingresp {};
-struct disconnect {};
+struct pingreq {
+  bool operator==(const pingreq&) const = default;
+};
+struct pingresp {
+  bool operator==(const pingresp&) const = default;
+};
+struct disconnect {
+  bool operator==(const disconnect&) const = default;
+};
 
 using packet = std::variant<connect, connack, publish, puback, pubrec, pubrel, pubcomp, subscribe, suback,
                             unsubscribe, unsuback, pingreq, pingresp, disconnect>;

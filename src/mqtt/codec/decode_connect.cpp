@@ -1,0 +1,94 @@
+// CONNECT (MQTT 3.1.1 section 3.1, and 3.1 with protocol name "MQIsdp").
+
+#include "mqtt/codec/decode_packets.hpp"
+#include "mqtt/codec/topic.hpp"
+
+namespace tether::mqtt::codec::detail {
+namespace {
+
+namespace flag {
+constexpr std::uint8_t reserved = 0x01;
+constexpr std::uint8_t clean_session = 0x02;
+constexpr std::uint8_t will = 0x04;
+constexpr std::uint8_t will_qos = 0x18;
+constexpr std::uint8_t will_retain = 0x20;
+constexpr std::uint8_t password = 0x40;
+constexpr std::uint8_t username = 0x80;
+}  // namespace flag
+
+// Protocol name and level together pick the version [MQTT-3.1.2-1/2].
+result<protocol_version> read_protocol(byte_reader& r) {
+  auto name = r.read_binary();
+  if (!name) return name.error();
+  const bool is_v311 = *name == "MQTT";
+  if (!is_v311 && *name != "MQIsdp") return make_error_code(codec_error::invalid_protocol_name);
+  auto level = r.read_u8();
+  if (!level) return level.error();
+  const auto expected = is_v311 ? protocol_version::v3_1_1 : protocol_version::v3_1;
+  if (*level != static_cast<std::uint8_t>(expected)) {
+    return make_error_code(codec_error::unsupported_protocol_version);
+  }
+  return expected;
+}
+
+boost::system::error_code check_flags(std::uint8_t f) noexcept {
+  const bool bad_reserved = (f & flag::reserved) != 0;  // [MQTT-3.1.2-3]
+  const bool will_bits_without_will = !(f & flag::will) && (f & (flag::will_qos | flag::will_retain));
+  const bool will_qos3 = (f & flag::will_qos) == flag::will_qos;                       // [MQTT-3.1.2-14]
+  const bool password_without_user = (f & flag::password) && !(f & flag::username);    // [MQTT-3.1.2-22]
+  if (bad_reserved || will_bits_without_will || will_qos3 || password_without_user) {  // [MQTT-3.1.2-11]
+    return codec_error::invalid_connect_flags;
+  }
+  return {};
+}
+
+boost::system::error_code read_will(std::uint8_t f, byte_reader& r, connect& c) {
+  auto topic = r.read_utf8();
+  if (!topic) return topic.error();
+  if (auto ec = validate_topic_name(*topic)) return ec;
+  auto payload = r.read_binary();
+  if (!payload) return payload.error();
+  c.will = will_message{std::string(*topic), std::string(*payload),
+                        static_cast<std::uint8_t>((f & flag::will_qos) >> 3), (f & flag::will_retain) != 0};
+  return {};
+}
+
+boost::system::error_code read_credentials(std::uint8_t f, byte_reader& r, connect& c) {
+  if (f & flag::username) {
+    auto username = r.read_utf8();
+    if (!username) return username.error();
+    c.username.emplace(*username);
+  }
+  if (f & flag::password) {
+    auto password = r.read_binary();
+    if (!password) return password.error();
+    c.password.emplace(*password);
+  }
+  return {};
+}
+
+}  // namespace
+
+result<packet> decode_connect(byte_reader& r) {
+  connect c;
+  auto version = read_protocol(r);
+  if (!version) return version.error();
+  c.version = *version;
+  auto flags = r.read_u8();
+  if (!flags) return flags.error();
+  if (auto ec = check_flags(*flags)) return ec;
+  c.clean_session = (*flags & flag::clean_session) != 0;
+  auto keep_alive = r.read_u16();
+  if (!keep_alive) return keep_alive.error();
+  c.keep_alive = *keep_alive;
+  auto client_id = r.read_utf8();
+  if (!client_id) return client_id.error();
+  c.client_id = *client_id;
+  if (*flags & flag::will) {
+    if (auto ec = read_will(*flags, r, c)) return ec;
+  }
+  if (auto ec = read_credentials(*flags, r, c)) return ec;
+  return packet{std::move(c)};
+}
+
+}  // namespace tether::mqtt::codec::detail
