@@ -100,7 +100,9 @@ class Server:
             conf.append(f"max_packet_size {self.max_packet_size}")
         conf_path = self.dir / "mosquitto.conf"
         conf_path.write_text("\n".join(conf) + "\n")
-        return [MOSQUITTO_BIN, "-c", str(conf_path)]
+        # stdbuf: Mosquitto's log lines reach the file promptly, so a failing test's report can show them
+        stdbuf = shutil.which("stdbuf")
+        return ([stdbuf, "-oL", "-eL"] if stdbuf else []) + [MOSQUITTO_BIN, "-c", str(conf_path)]
 
     # -- life cycle ----------------------------------------------------------------------------------------
     def start(self):
