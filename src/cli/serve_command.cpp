@@ -1,12 +1,156 @@
-// `tether serve`: placeholder, replaced by the real server wiring.
+// `tether serve`: builds the object graph from flags, config file and TETHER_* variables, opens
+// the listeners and runs the workers until SIGINT/SIGTERM.
 
 #include "cli/commands.hpp"
+#include "mqtt/broker.hpp"
+#include "mqtt/listener.hpp"
+#include "mqtt/worker_pool.hpp"
+#include "plain/plain_realm.hpp"
+
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <memory>
+#include <thread>
 
 namespace tether::cli {
+namespace {
 
-void add_serve_command(CLI::App& app, command_context& /*ctx*/) { app.add_subcommand("serve", "Run the server"); }
-void add_mqtt_passwd_command(CLI::App& app, command_context& /*ctx*/) {
-  app.add_subcommand("mqtt-passwd", "Add or replace a user in an MQTT password file");
+struct serve_options {
+  std::string data_dir = "data";
+  std::string log_level = "info";
+  std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
+
+  // Listeners ("" disables). Realms other than the plain broker register theirs as they land.
+  std::string gateway_v3_listen = "0.0.0.0:1882";
+  std::string gateway_v3_tls_listen = "0.0.0.0:8882";
+  std::string gateway_v2_listen = "0.0.0.0:1881";
+  std::string application_listen = "0.0.0.0:1883";
+  std::string application_tls_listen = "0.0.0.0:8883";
+  std::string application_ws_listen;
+  std::string iot_listen = "0.0.0.0:1884";
+  std::string mqtt_listen;
+  std::string http_listen = "127.0.0.1:8080";
+  std::string tls_cert;
+  std::string tls_key;
+
+  // The plain broker.
+  std::string mqtt_password_file;
+  std::string mqtt_acl_file;
+  bool mqtt_allow_anonymous = false;
+  std::size_t mqtt_max_queued = 1000;
+  std::size_t mqtt_max_inflight = 100;
+  std::size_t mqtt_max_packet_size = 256 * 1024 * 1024;
+};
+
+// Every flag is also TETHER_<FLAG> in the environment and a key of the --config file.
+template <class T>
+CLI::Option* flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
+  std::string env = "TETHER_" + name;
+  for (auto& c : env) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return cmd.add_option("--" + name, value, help)->envname(env)->capture_default_str();
+}
+
+void add_flags(CLI::App& cmd, serve_options& o) {
+  cmd.set_config("--config", "", "TOML configuration file (keys are the flag names)");
+  flag(cmd, "data-dir", o.data_dir, "Directory for the database and state");
+  flag(cmd, "log-level", o.log_level, "trace, debug, info, warn, error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  flag(cmd, "workers", o.workers, "Worker threads (one io_context each)")->check(CLI::Range(1, 256));
+  flag(cmd, "gateway-v3-listen", o.gateway_v3_listen, "Gateway API (The Things Stack v3 protobuf), TCP");
+  flag(cmd, "gateway-v3-tls-listen", o.gateway_v3_tls_listen, "Gateway API (v3), TLS");
+  flag(cmd, "gateway-v2-listen", o.gateway_v2_listen, "Gateway API (TTN v2 connector), TCP");
+  flag(cmd, "application-listen", o.application_listen, "Application API (JSON), TCP");
+  flag(cmd, "application-tls-listen", o.application_tls_listen, "Application API, TLS");
+  flag(cmd, "application-ws-listen", o.application_ws_listen, "Application API, WebSocket");
+  flag(cmd, "iot-listen", o.iot_listen, "IoT platform API (Watson IoT style), TCP");
+  flag(cmd, "mqtt-listen", o.mqtt_listen, "General-purpose MQTT broker, TCP (off when empty)");
+  flag(cmd, "http-listen", o.http_listen, "Health and metrics endpoint");
+  flag(cmd, "tls-cert", o.tls_cert, "PEM certificate chain for TLS listeners");
+  flag(cmd, "tls-key", o.tls_key, "PEM private key for TLS listeners");
+  flag(cmd, "mqtt-password-file", o.mqtt_password_file, "Users of the MQTT broker (see `tether mqtt-passwd`)");
+  flag(cmd, "mqtt-acl-file", o.mqtt_acl_file, "Topic rules of the MQTT broker (Mosquitto ACL format)");
+  cmd.add_flag("--mqtt-allow-anonymous", o.mqtt_allow_anonymous, "Let clients without credentials in")
+      ->envname("TETHER_MQTT_ALLOW_ANONYMOUS");
+  flag(cmd, "mqtt-max-queued", o.mqtt_max_queued, "Messages queued per client before publishers are slowed "
+                                                  "(online) or QoS 1/2 messages are dropped (offline)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+  flag(cmd, "mqtt-max-inflight", o.mqtt_max_inflight, "Unacknowledged QoS 1/2 messages per client (0: no limit)");
+  flag(cmd, "mqtt-max-packet-size", o.mqtt_max_packet_size, "Largest packet accepted, in bytes")
+      ->check(CLI::Range(std::size_t{16}, std::size_t{268'435'455}));
+}
+
+std::unique_ptr<plain::plain_realm> make_plain_realm(const serve_options& o) {
+  plain::plain_options p;
+  p.allow_anonymous = o.mqtt_allow_anonymous;
+  if (!o.mqtt_password_file.empty()) p.passwords = plain::password_file::load(o.mqtt_password_file);
+  if (!o.mqtt_acl_file.empty()) p.acl = plain::acl_file::load(o.mqtt_acl_file);
+  return std::make_unique<plain::plain_realm>(std::move(p));
+}
+
+int serve(const serve_options& o) {
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  std::filesystem::create_directories(o.data_dir);
+
+  mqtt::worker_pool workers(o.workers);
+  std::vector<std::unique_ptr<mqtt::realm>> realms;
+  std::vector<std::unique_ptr<mqtt::broker>> brokers;
+  std::vector<std::unique_ptr<mqtt::listener>> listeners;
+
+  auto open = [&](mqtt::broker& b, const std::string& address, const std::string& label) {
+    if (address.empty()) return;
+    try {
+      listeners.push_back(std::make_unique<mqtt::listener>(workers, b, mqtt::parse_endpoint(address), label));
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error(label + ": cannot listen on " + address + ": " + e.code().message());
+    }
+  };
+
+  if (!o.mqtt_listen.empty()) {
+    mqtt::broker_options bo;
+    bo.session.max_queued = o.mqtt_max_queued;
+    bo.session.max_inflight = o.mqtt_max_inflight;
+    bo.max_packet_size = o.mqtt_max_packet_size;
+    realms.push_back(make_plain_realm(o));
+    brokers.push_back(std::make_unique<mqtt::broker>(*realms.back(), bo, workers.size(),
+                                                     workers.system().context().get_executor()));
+    open(*brokers.back(), o.mqtt_listen, "mqtt");
+  }
+  if (listeners.empty()) {
+    spdlog::warn("no listener is enabled (try --mqtt-listen 127.0.0.1:1883 --mqtt-allow-anonymous)");
+  }
+
+  for (auto& b : brokers) {
+    boost::asio::post(workers.system().context(), [&b] { b->start_sys_topics("0.1.0"); });
+  }
+  for (auto& l : listeners) l->start();
+
+  boost::asio::signal_set signals(workers.system().context(), SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", signal);
+    workers.stop();
+  });
+  spdlog::info("tether serving with {} worker(s), data in {}", workers.size(), o.data_dir);
+  workers.run();
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, command_context& ctx) {
+  auto options = std::make_shared<serve_options>();
+  auto* cmd = app.add_subcommand("serve", "Run the server");
+  add_flags(*cmd, *options);
+  cmd->callback([options, &ctx] {
+    try {
+      ctx.exit_code = serve(*options);
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      ctx.exit_code = 1;
+    }
+  });
 }
 
 }  // namespace tether::cli

@@ -1,0 +1,122 @@
+#include "mqtt/broker.hpp"
+
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+namespace tether::mqtt {
+
+broker::broker(realm& owner, broker_options options, std::size_t workers,
+               boost::asio::any_io_executor system_executor)
+    : realm_(owner),
+      options_(options),
+      index_(workers + 1),  // the last view belongs to the system executor
+      retained_(options.max_retained),
+      system_executor_(system_executor),
+      sys_timer_(system_executor),
+      system_worker_(workers) {
+  realm_.attach(*this);
+}
+
+broker::~broker() = default;
+
+session_grant broker::open_session(const std::string& client_id, bool clean, std::shared_ptr<session_link> link,
+                                   principal_ptr who) {
+  session_grant grant;
+  std::shared_ptr<session> discarded;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    auto& slot = sessions_[client_id];
+    if (slot && (clean || !slot->persistent())) {
+      discarded = std::move(slot);
+      grant.taken_over = discarded->attach(nullptr, nullptr);
+    }
+    if (!slot) {
+      slot = std::make_shared<session>(client_id, !clean, options_.session);
+    } else {
+      grant.present = true;
+    }
+    grant.state = slot;
+    auto previous = slot->attach(std::move(link), std::move(who));
+    if (previous) grant.taken_over = std::move(previous);
+  }
+  if (discarded) drop_subscriptions(*discarded);
+  stats_.clients_connected.fetch_add(1, std::memory_order_relaxed);
+  stats_.clients_total.fetch_add(1, std::memory_order_relaxed);
+  return grant;
+}
+
+void broker::close_session(const std::shared_ptr<session>& s, const session_link* link) {
+  stats_.clients_connected.fetch_sub(1, std::memory_order_relaxed);
+  if (!s->attached_to(link)) return;  // taken over: the session lives on with its new connection
+  s->detach(link);
+  if (s->persistent()) return;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    auto it = sessions_.find(s->client_id());
+    if (it != sessions_.end() && it->second == s) sessions_.erase(it);
+  }
+  drop_subscriptions(*s);
+}
+
+void broker::drop_subscriptions(session& s) {
+  for (const auto& [filter, qos] : s.subscriptions()) index_.remove(filter, &s);
+}
+
+std::vector<message_ptr> broker::subscribe(const std::shared_ptr<session>& s, const std::string& filter,
+                                           std::uint8_t qos) {
+  s->set_subscription(filter, qos);
+  index_.add(filter, s, qos);
+  return retained_.matching(filter);
+}
+
+void broker::unsubscribe(const std::shared_ptr<session>& s, const std::string& filter) {
+  if (s->erase_subscription(filter)) index_.remove(filter, s.get());
+}
+
+void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& outcome) {
+  if (msg->retain && !retained_.put(msg)) {
+    spdlog::warn("[{}] retained store full ({} topics): not retaining '{}'", realm_.name(), options_.max_retained,
+                 msg->topic);
+  }
+  auto& matches = outcome.matches;
+  index_.match(msg->topic, worker, matches);
+  const bool check_reads = realm_.checks_reads();
+  for (auto& m : matches) {
+    if (check_reads) {
+      auto who = m.target->owner();
+      if (who && !realm_.authorize_read(*who, msg->topic)) continue;
+    }
+    auto qos = std::min(m.qos, msg->qos);
+    switch (m.target->enqueue(msg, qos, false)) {
+      case enqueue_result::queued:
+        ++outcome.delivered;
+        break;
+      case enqueue_result::congested:
+        ++outcome.delivered;
+        outcome.congested.push_back(m.owner);
+        break;
+      case enqueue_result::dropped:
+        if (qos > 0) {
+          stats_.publish_dropped.fetch_add(1, std::memory_order_relaxed);
+          spdlog::warn("[{}] queue of client '{}' full: dropped QoS {} message on '{}'", realm_.name(),
+                       m.target->client_id(), qos, msg->topic);
+        }
+        break;
+    }
+  }
+  matches.clear();  // release the sessions
+}
+
+void broker::publish(message_ptr msg) {
+  boost::asio::post(system_executor_, [this, msg = std::move(msg)] {
+    route_outcome outcome;
+    route(msg, system_worker_, outcome);
+  });
+}
+
+std::size_t broker::session_count() const {
+  std::lock_guard lock(sessions_mutex_);
+  return sessions_.size();
+}
+
+}  // namespace tether::mqtt

@@ -1,0 +1,91 @@
+#pragma once
+// One realm's MQTT namespace: its sessions, subscriptions, retained messages and routing. Several
+// listeners (TCP, TLS, WebSocket) may feed one broker; every worker thread routes through it
+// without a shared lock (see subscription_index).
+
+#include "mqtt/broker_options.hpp"
+#include "mqtt/broker_stats.hpp"
+#include "mqtt/realm.hpp"
+#include "mqtt/retained_store.hpp"
+#include "mqtt/session.hpp"
+#include "mqtt/subscription_index.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace tether::mqtt {
+
+struct session_grant {
+  std::shared_ptr<session> state;
+  bool present = false;  // an earlier session was resumed (CONNACK session-present flag)
+  std::shared_ptr<session_link> taken_over;  // the connection that held this client ID before
+};
+
+// What routing one message did, for the publisher's flow control.
+// Reused by the caller across messages, so routing does not allocate in the steady state.
+struct route_outcome {
+  std::size_t delivered = 0;
+  std::vector<std::shared_ptr<session>> congested;  // sessions over their queue limit
+  std::vector<subscriber_match> matches;            // scratch
+};
+
+class broker : public realm_publisher {
+ public:
+  broker(realm& owner, broker_options options, std::size_t workers, boost::asio::any_io_executor system_executor);
+  ~broker() override;
+
+  realm& owner() noexcept { return realm_; }
+  const broker_options& options() const noexcept { return options_; }
+  broker_stats& stats() noexcept { return stats_; }
+
+  // Session lifecycle (connection threads).
+  session_grant open_session(const std::string& client_id, bool clean, std::shared_ptr<session_link> link,
+                             principal_ptr who);
+  // A connection ends: detach it, and drop the session if it was not persistent.
+  void close_session(const std::shared_ptr<session>& s, const session_link* link);
+
+  // Subscriptions. Returns the retained messages now due to the subscriber.
+  std::vector<message_ptr> subscribe(const std::shared_ptr<session>& s, const std::string& filter, std::uint8_t qos);
+  void unsubscribe(const std::shared_ptr<session>& s, const std::string& filter);
+
+  // Routes a message published by a client on worker `worker`.
+  void route(const message_ptr& msg, std::size_t worker, route_outcome& outcome);
+
+  // realm_publisher: queued onto the system executor so realm hooks never re-enter the broker.
+  void publish(message_ptr msg) override;
+
+  std::size_t session_count() const;
+  std::size_t subscription_count() const noexcept { return index_.subscription_count(); }
+  std::size_t retained_count() const { return retained_.size(); }
+
+  // Starts the $SYS/broker/... updates.
+  void start_sys_topics(std::string version);
+
+ private:
+  void drop_subscriptions(session& s);
+  void publish_sys(std::string topic, std::string payload);
+  void schedule_sys();
+
+  realm& realm_;
+  broker_options options_;
+  broker_stats stats_;
+  subscription_index index_;
+  retained_store retained_;
+  boost::asio::any_io_executor system_executor_;
+  boost::asio::steady_timer sys_timer_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::string version_;
+
+  mutable std::mutex sessions_mutex_;
+  std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
+  const std::size_t system_worker_;  // the index view used by the system executor
+};
+
+}  // namespace tether::mqtt

@@ -1,0 +1,252 @@
+#include "mqtt/connection.hpp"
+
+#include "mqtt/codec/decoder.hpp"
+#include "mqtt/codec/encoder.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/spdlog.h>
+
+namespace tether::mqtt {
+
+namespace asio = boost::asio;
+
+connection::connection(worker& home, broker& target, asio::ip::tcp::socket socket)
+    : home_(home), broker_(target), socket_(std::move(socket)) {
+  boost::system::error_code ec;
+  auto endpoint = socket_.remote_endpoint(ec);
+  remote_ = ec ? std::string("unknown") : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);  // we batch writes ourselves
+  socket_.non_blocking(true, ec);
+}
+
+connection::~connection() = default;
+
+void connection::start() {
+  deadline_ = std::chrono::steady_clock::now() + broker_.options().connect_timeout;
+  home_.watch(this);
+  asio::co_spawn(socket_.get_executor(), read_loop(), asio::detached);
+}
+
+asio::awaitable<void> connection::read_loop() {
+  auto self = shared_from_this();
+  boost::system::error_code ec;
+  while (phase_ != phase::closed) {
+    co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+    if (phase_ == phase::closed) break;
+    if (ec) {
+      close(ec.message());
+      break;
+    }
+    auto& buffer = home_.receive_buffer();
+    std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
+    if (ec) {
+      close(ec == asio::error::eof ? "connection closed by client" : ec.message());
+      break;
+    }
+    broker_.stats().bytes_received.fetch_add(n, std::memory_order_relaxed);
+    std::span<const std::uint8_t> data(buffer.data(), n);
+    if (pending_in_.empty()) {
+      auto used = process(data);
+      if (phase_ != phase::closed && used < n) pending_in_.assign(reinterpret_cast<const char*>(data.data()) + used, n - used);
+    } else {
+      pending_in_.append(reinterpret_cast<const char*>(data.data()), n);
+      auto used = process({reinterpret_cast<const std::uint8_t*>(pending_in_.data()), pending_in_.size()});
+      pending_in_.erase(0, used);
+      if (pending_in_.empty()) std::string().swap(pending_in_);  // idle connections hold no buffer
+    }
+    if (received_count_ != 0) {
+      broker_.stats().messages_received.fetch_add(received_count_, std::memory_order_relaxed);
+      received_count_ = 0;
+    }
+    flush();
+    // A subscriber's queue is full: stop reading until it has room (TCP then slows the publisher).
+    if (!route_.congested.empty() && phase_ != phase::closed) {
+      auto congested = std::move(route_.congested);
+      route_.congested.clear();
+      if (!resume_timer_) resume_timer_.emplace(socket_.get_executor());
+      paused_for_ = congested.size();
+      resume_timer_->expires_at(std::chrono::steady_clock::time_point::max());
+      std::weak_ptr<connection> weak = self;
+      for (auto& s : congested) {
+        s->wait_for_room([weak, exec = socket_.get_executor()] {
+          asio::post(exec, [weak] {
+            if (auto c = weak.lock(); c && c->paused_for_ > 0 && --c->paused_for_ == 0) c->resume_timer_->cancel();
+          });
+        });
+      }
+      if (paused_for_ > 0) co_await resume_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+}
+
+std::size_t connection::process(std::span<const std::uint8_t> data) {
+  std::size_t used = 0;
+  const auto max_packet = broker_.options().max_packet_size;
+  while (phase_ != phase::closed && !close_after_write_) {
+    auto f = codec::find_frame(data.subspan(used), max_packet);
+    if (f.status == codec::frame_status::incomplete) break;
+    if (f.status == codec::frame_status::error) {
+      close("protocol error: " + f.error.message());
+      break;
+    }
+    auto body = data.subspan(used + f.value.header_size, f.value.body_size);
+    used += f.value.total_size();
+    auto decoded = codec::decode_client_packet(f.value.first_byte, body, version_);
+    if (!decoded) {
+      if (phase_ == phase::awaiting_connect && decoded.error() == codec::codec_error::unsupported_protocol_version) {
+        refuse(codec::connack_code::unacceptable_protocol_version, "unsupported protocol version");
+      } else {
+        close("protocol error: " + decoded.error().message());
+      }
+      break;
+    }
+    dispatch(*decoded);
+  }
+  return used;
+}
+
+void connection::dispatch(codec::packet& p) {
+  if (phase_ == phase::awaiting_connect && !std::holds_alternative<codec::connect>(p)) {
+    close("protocol error: first packet is not CONNECT");  // [MQTT-3.1.0-1]
+    return;
+  }
+  deadline_ = keep_alive_.count() ? std::chrono::steady_clock::now() + keep_alive_ : deadline_;
+  std::visit(
+      [this](auto& packet) {
+        using T = std::decay_t<decltype(packet)>;
+        if constexpr (std::is_same_v<T, codec::connect>) {
+          if (phase_ != phase::awaiting_connect) {
+            close("protocol error: second CONNECT");  // [MQTT-3.1.0-2]
+          } else {
+            handle_connect(packet);
+          }
+        } else if constexpr (std::is_same_v<T, codec::publish>) {
+          handle_publish(packet);
+        } else if constexpr (std::is_same_v<T, codec::puback>) {
+          handle_puback(packet);
+        } else if constexpr (std::is_same_v<T, codec::pubrec>) {
+          handle_pubrec(packet);
+        } else if constexpr (std::is_same_v<T, codec::pubrel>) {
+          handle_pubrel(packet);
+        } else if constexpr (std::is_same_v<T, codec::pubcomp>) {
+          handle_pubcomp(packet);
+        } else if constexpr (std::is_same_v<T, codec::subscribe>) {
+          handle_subscribe(packet);
+        } else if constexpr (std::is_same_v<T, codec::unsubscribe>) {
+          handle_unsubscribe(packet);
+        } else if constexpr (std::is_same_v<T, codec::pingreq>) {
+          send(codec::pingresp{});
+        } else if constexpr (std::is_same_v<T, codec::disconnect>) {
+          close("client disconnected", true);
+        } else {
+          close("protocol error: a client may not send this packet");
+        }
+      },
+      p);
+}
+
+void connection::check_deadline(std::chrono::steady_clock::time_point now) {
+  if (phase_ == phase::closed || now < deadline_) return;
+  if (phase_ == phase::awaiting_connect) {
+    close("no CONNECT in time");
+  } else if (keep_alive_.count() != 0) {
+    close("keep-alive timeout");  // 1.5 × the keep-alive without a packet [MQTT-3.1.2-24]
+  }
+}
+
+void connection::send(const codec::packet& p) { codec::encode(p, version_, tx_); }
+
+void connection::wake() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
+}
+
+void connection::kick() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close("session taken over by a new connection"); });
+}
+
+void connection::flush() {
+  if (socket_closed_) return;
+  const auto limit = broker_.options().write_buffer_bytes;
+  if (session_ && phase_ == phase::connected && tx_.size() < limit) {
+    std::size_t sent = 0;
+    more_queued_ = session_->drain(this, tx_, version_, limit, sent);
+    if (sent) broker_.stats().messages_sent.fetch_add(sent, std::memory_order_relaxed);
+  }
+  if (!writing_ && !tx_.empty()) start_write();
+}
+
+void connection::start_write() {
+  writing_ = true;
+  tx_.swap(tx_writing_);
+  asio::async_write(socket_, asio::buffer(tx_writing_),
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                      self->broker_.stats().bytes_sent.fetch_add(n, std::memory_order_relaxed);
+                      self->on_written(ec);
+                    });
+}
+
+void connection::on_written(boost::system::error_code ec) {
+  writing_ = false;
+  tx_writing_.clear();
+  if (tx_writing_.capacity() > 4 * broker_.options().write_buffer_bytes) std::string().swap(tx_writing_);
+  if (ec) {
+    close("write failed: " + ec.message());
+    finish_close();
+    return;
+  }
+  if (more_queued_) {
+    flush();
+  } else if (!tx_.empty()) {
+    start_write();
+  }
+  if (!writing_) {
+    if (close_after_write_ || phase_ == phase::closed) {
+      finish_close();
+    } else if (tx_writing_.capacity() > 0 && tx_.empty()) {
+      std::string().swap(tx_writing_);  // idle: give the memory back
+    }
+  }
+}
+
+void connection::close(std::string_view reason, bool graceful, bool after_write) {
+  if (phase_ == phase::closed) return;
+  const bool was_connected = phase_ == phase::connected;
+  phase_ = phase::closed;
+  home_.unwatch(this);
+  if (graceful) {
+    spdlog::debug("[{}] {} ({}): {}", broker_.owner().name(), client_id_, remote_, reason);
+  } else {
+    spdlog::info("[{}] closing {} ({}): {}", broker_.owner().name(), client_id_.empty() ? "-" : client_id_, remote_,
+                 reason);
+    if (reason.starts_with("protocol error")) broker_.stats().protocol_errors.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (was_connected) {
+    if (!graceful) publish_will();
+    broker_.close_session(session_, this);
+    broker_.owner().on_disconnect(*principal_, graceful);
+  }
+  session_.reset();
+  if (resume_timer_) resume_timer_->cancel();
+  if (after_write && (writing_ || !tx_.empty())) {
+    close_after_write_ = true;
+    if (!writing_) start_write();
+    return;
+  }
+  finish_close();
+}
+
+void connection::finish_close() {
+  if (socket_closed_) return;
+  socket_closed_ = true;
+  boost::system::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+}
+
+}  // namespace tether::mqtt

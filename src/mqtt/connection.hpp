@@ -1,0 +1,101 @@
+#pragma once
+// One client connection: reads bytes, decodes packets, hands each to its handler, and writes what
+// the handlers and the session produce. Lives on one worker thread; only `wake` and `kick` are
+// called from other threads, and they post onto that thread.
+//
+// Handlers are split by packet family: connection_connect.cpp, connection_publish.cpp,
+// connection_subscribe.cpp; this file's .cpp holds the I/O, dispatch and closing.
+
+#include "mqtt/broker.hpp"
+#include "mqtt/codec/packet.hpp"
+#include "mqtt/session.hpp"
+#include "mqtt/worker_pool.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace tether::mqtt {
+
+class connection : public session_link, public deadline_watch, public std::enable_shared_from_this<connection> {
+ public:
+  connection(worker& home, broker& target, boost::asio::ip::tcp::socket socket);
+  ~connection() override;
+
+  void start();
+
+  // session_link
+  void wake() override;
+  void kick() override;
+  // deadline_watch
+  void check_deadline(std::chrono::steady_clock::time_point now) override;
+
+ private:
+  enum class phase { awaiting_connect, connected, closed };
+
+  boost::asio::awaitable<void> read_loop();
+  std::size_t process(std::span<const std::uint8_t> data);
+  void dispatch(codec::packet& p);
+
+  // Handlers (one per packet type).
+  void handle_connect(codec::connect& c);
+  void handle_publish(codec::publish& p);
+  void handle_puback(const codec::puback& p);
+  void handle_pubrec(const codec::pubrec& p);
+  void handle_pubrel(const codec::pubrel& p);
+  void handle_pubcomp(const codec::pubcomp& p);
+  void handle_subscribe(codec::subscribe& s);
+  void handle_unsubscribe(const codec::unsubscribe& u);
+
+  bool accept_client_id(codec::connect& c);
+  void refuse(codec::connack_code code, std::string_view why);
+  void publish_will();
+
+  // Output.
+  void send(const codec::packet& p);
+  void flush();
+  void start_write();
+  void on_written(boost::system::error_code ec);
+
+  // Ends the connection. `graceful`: the client sent DISCONNECT (no will). Pending output is
+  // written first when `after_write` is set (a refusing CONNACK must reach the client).
+  void close(std::string_view reason, bool graceful = false, bool after_write = false);
+  void finish_close();
+
+  worker& home_;
+  broker& broker_;
+  boost::asio::ip::tcp::socket socket_;
+  std::string remote_;
+  phase phase_ = phase::awaiting_connect;
+  codec::protocol_version version_ = codec::protocol_version::v3_1_1;
+
+  principal_ptr principal_;
+  std::shared_ptr<session> session_;
+  std::optional<codec::will_message> will_;
+  std::string client_id_;
+
+  std::chrono::steady_clock::duration keep_alive_{};
+  std::chrono::steady_clock::time_point deadline_;
+
+  std::string pending_in_;   // the unconsumed tail of a partial packet
+  std::string tx_;           // output being gathered
+  std::string tx_writing_;   // output being written
+  bool writing_ = false;
+  bool more_queued_ = false;     // the session holds more than one drain took
+  bool close_after_write_ = false;
+  bool socket_closed_ = false;
+
+  route_outcome route_;      // reused across messages
+  std::optional<boost::asio::steady_timer> resume_timer_;  // publisher paused by a full subscriber queue
+  std::size_t paused_for_ = 0;
+
+  std::uint64_t received_count_ = 0;  // folded into broker stats per batch
+};
+
+}  // namespace tether::mqtt

@@ -1,0 +1,103 @@
+// CONNECT: client ID rules, authentication by the realm, session takeover, CONNACK.
+
+#include "mqtt/connection.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <random>
+
+namespace tether::mqtt {
+
+namespace {
+
+std::string generated_client_id() {
+  static std::atomic<std::uint64_t> counter{0};
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("auto-{:016x}{:04x}", rng(), counter.fetch_add(1) & 0xffff);
+}
+
+}  // namespace
+
+bool connection::accept_client_id(codec::connect& c) {
+  if (c.version == codec::protocol_version::v3_1) {
+    // MQTT 3.1 requires 1..23 characters.
+    if (c.client_id.empty() || c.client_id.size() > 23) {
+      refuse(codec::connack_code::identifier_rejected, "client ID must have 1 to 23 characters in MQTT 3.1");
+      return false;
+    }
+    return true;
+  }
+  if (c.client_id.empty()) {
+    if (!c.clean_session) {  // [MQTT-3.1.3-7], [MQTT-3.1.3-8]
+      refuse(codec::connack_code::identifier_rejected, "empty client ID needs a clean session");
+      return false;
+    }
+    c.client_id = generated_client_id();  // [MQTT-3.1.3-6]
+  }
+  return true;
+}
+
+void connection::refuse(codec::connack_code code, std::string_view why) {
+  send(codec::connack{false, code});
+  close(fmt::format("connection refused (CONNACK {}): {}", static_cast<int>(code), why), false, true);
+}
+
+void connection::handle_connect(codec::connect& c) {
+  version_ = c.version;
+  client_id_ = c.client_id;
+  if (!accept_client_id(c)) return;
+  client_id_ = c.client_id;
+
+  connect_request request;
+  request.version = c.version;
+  request.client_id = c.client_id;
+  if (c.username) request.username = *c.username;
+  if (c.password) request.password = *c.password;
+  request.remote_address = remote_;
+  auto auth = broker_.owner().authenticate(request);
+  if (!auth.who) {
+    refuse(auth.refusal, auth.reason);
+    return;
+  }
+  principal_ = std::move(auth.who);
+
+  auto grant = broker_.open_session(c.client_id, c.clean_session, shared_from_this(), principal_);
+  session_ = std::move(grant.state);
+  if (grant.taken_over) grant.taken_over->kick();
+
+  if (c.keep_alive != 0) {
+    // The server closes after one and a half keep-alive periods of silence [MQTT-3.1.2-24].
+    keep_alive_ = std::chrono::milliseconds(c.keep_alive * 1500);
+    deadline_ = std::chrono::steady_clock::now() + keep_alive_;
+  } else {
+    keep_alive_ = {};
+    deadline_ = std::chrono::steady_clock::time_point::max();
+  }
+  will_ = std::move(c.will);
+  phase_ = phase::connected;
+  const bool present = grant.present && c.version != codec::protocol_version::v3_1;
+  send(codec::connack{present, codec::connack_code::accepted});
+  spdlog::debug("[{}] {} connected from {} (clean={}, keep-alive={}s, session present={})", broker_.owner().name(),
+                client_id_, remote_, c.clean_session, c.keep_alive, present);
+  broker_.owner().on_connect(*principal_);
+}
+
+void connection::publish_will() {
+  if (!will_) return;
+  auto will = std::move(*will_);
+  will_.reset();
+  if (!broker_.owner().authorize_publish(*principal_, will.topic)) {
+    spdlog::info("[{}] will of {} on '{}' not published: not authorized", broker_.owner().name(), client_id_,
+                 will.topic);
+    return;
+  }
+  auto msg = make_message(std::move(will.topic), std::move(will.payload), will.qos, will.retain);
+  if (broker_.owner().on_publish(*principal_, *msg) == publish_action::route) {
+    route_outcome outcome;
+    broker_.route(msg, home_.index(), outcome);
+  }
+}
+
+}  // namespace tether::mqtt

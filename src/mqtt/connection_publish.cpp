@@ -1,0 +1,57 @@
+// PUBLISH and its acknowledgements, in both directions.
+// Inbound QoS 2 delivers onward when the PUBLISH arrives and remembers the packet identifier until
+// PUBREL, so a resent PUBLISH with the same identifier is not delivered twice ([MQTT-4.3.3] method B).
+
+#include "mqtt/connection.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace tether::mqtt {
+
+void connection::handle_publish(codec::publish& p) {
+  ++received_count_;
+  if (p.qos == 2 && !session_->begin_inbound_qos2(p.packet_id)) {
+    send(codec::pubrec{p.packet_id});  // a resend of a message already routed
+    return;
+  }
+  if (!broker_.owner().authorize_publish(*principal_, p.topic)) {
+    // Acknowledged as usual so the client does not resend, but not delivered.
+    spdlog::info("[{}] {} may not publish to '{}': dropped", broker_.owner().name(), client_id_, p.topic);
+    broker_.stats().publish_dropped.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    auto msg = make_message(std::move(p.topic), std::move(p.payload), p.qos, p.retain);
+    if (broker_.owner().on_publish(*principal_, *msg) == publish_action::route) {
+      broker_.route(msg, home_.index(), route_);
+    }
+  }
+  if (p.qos == 1) send(codec::puback{p.packet_id});
+  if (p.qos == 2) send(codec::pubrec{p.packet_id});
+}
+
+void connection::handle_pubrel(const codec::pubrel& p) {
+  session_->end_inbound_qos2(p.packet_id);
+  send(codec::pubcomp{p.packet_id});
+}
+
+void connection::handle_puback(const codec::puback& p) {
+  if (!session_->on_puback(p.packet_id)) {
+    spdlog::debug("[{}] {} acknowledged unknown packet {}", broker_.owner().name(), client_id_, p.packet_id);
+  }
+  more_queued_ = true;  // the in-flight window has room again
+}
+
+void connection::handle_pubrec(const codec::pubrec& p) {
+  if (!session_->on_pubrec(p.packet_id)) {
+    spdlog::debug("[{}] {} sent PUBREC for unknown packet {}", broker_.owner().name(), client_id_, p.packet_id);
+  }
+  send(codec::pubrel{p.packet_id});
+}
+
+void connection::handle_pubcomp(const codec::pubcomp& p) {
+  if (!session_->on_pubcomp(p.packet_id)) {
+    spdlog::debug("[{}] {} sent PUBCOMP for unknown packet {}", broker_.owner().name(), client_id_, p.packet_id);
+  }
+  more_queued_ = true;
+}
+
+}  // namespace tether::mqtt

@@ -1,0 +1,35 @@
+#pragma once
+// Accepts TCP connections on one address and hands each to a worker (round-robin) as a connection
+// of one broker.
+
+#include "mqtt/broker.hpp"
+#include "mqtt/worker_pool.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <string>
+
+namespace tether::mqtt {
+
+// "HOST:PORT" (IPv6 as "[::1]:1883"); throws std::invalid_argument on a malformed value.
+boost::asio::ip::tcp::endpoint parse_endpoint(const std::string& host_port);
+
+class listener {
+ public:
+  // Binds at once; throws boost::system::system_error when the address is taken.
+  listener(worker_pool& workers, broker& target, const boost::asio::ip::tcp::endpoint& endpoint, std::string label);
+
+  void start();
+  boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+
+ private:
+  boost::asio::awaitable<void> accept_loop();
+
+  worker_pool& workers_;
+  broker& broker_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::string label_;
+};
+
+}  // namespace tether::mqtt

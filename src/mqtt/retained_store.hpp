@@ -1,0 +1,30 @@
+#pragma once
+// Retained messages of one realm: the last retained message per topic, replaced by a newer one and
+// cleared by an empty payload [MQTT-3.3.1-10/11].
+
+#include "mqtt/message.hpp"
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tether::mqtt {
+
+class retained_store {
+ public:
+  explicit retained_store(std::size_t max_messages) : max_messages_(max_messages) {}
+
+  // Stores, replaces or (empty payload) clears. False when the store is full and the message was not kept.
+  bool put(const message_ptr& msg);
+  std::vector<message_ptr> matching(std::string_view filter) const;
+  std::size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, message_ptr, std::less<>> messages_;
+  std::size_t max_messages_;
+};
+
+}  // namespace tether::mqtt

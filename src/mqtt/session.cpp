@@ -1,0 +1,192 @@
+#include "mqtt/session.hpp"
+
+#include "mqtt/codec/encoder.hpp"
+
+#include <utility>
+
+namespace tether::mqtt {
+
+session::session(std::string client_id, bool persistent, session_limits limits)
+    : client_id_(std::move(client_id)), persistent_(persistent), limits_(limits) {}
+
+std::size_t session::hard_limit() const {
+  return link_ ? limits_.max_queued * limits_.online_queue_factor : limits_.max_queued;
+}
+
+enqueue_result session::enqueue(const message_ptr& msg, std::uint8_t qos, bool retain_flag) {
+  std::shared_ptr<session_link> to_wake;
+  enqueue_result result = enqueue_result::queued;
+  {
+    std::lock_guard lock(mutex_);
+    // QoS 0 is not queued for an offline client (nothing promises its delivery).
+    if (!link_ && qos == 0) return enqueue_result::dropped;
+    if (queue_.size() >= hard_limit()) {
+      ++dropped_;
+      return enqueue_result::dropped;
+    }
+    queue_.push_back({msg, qos, retain_flag});
+    if (link_ && queue_.size() >= limits_.max_queued) result = enqueue_result::congested;
+    if (link_ && !wake_requested_) {
+      wake_requested_ = true;
+      to_wake = link_;
+    }
+  }
+  if (to_wake) to_wake->wake();
+  return result;
+}
+
+void session::wait_for_room(std::function<void()> resume) {
+  {
+    std::lock_guard lock(mutex_);
+    if (queue_.size() >= limits_.max_queued / 2) {
+      waiters_.push_back(std::move(resume));
+      return;
+    }
+  }
+  resume();
+}
+
+void session::wake_waiters_locked(std::vector<std::function<void()>>& out) {
+  if (!waiters_.empty() && queue_.size() < limits_.max_queued / 2) out.swap(waiters_);
+}
+
+std::shared_ptr<session_link> session::attach(std::shared_ptr<session_link> link, principal_ptr who) {
+  std::lock_guard lock(mutex_);
+  auto previous = std::exchange(link_, std::move(link));
+  owner_ = std::move(who);
+  redeliver_ = !in_flight_.empty();
+  wake_requested_ = false;
+  return previous;
+}
+
+principal_ptr session::owner() const {
+  std::lock_guard lock(mutex_);
+  return owner_;
+}
+
+void session::detach(const session_link* link) {
+  std::vector<std::function<void()>> waiters;
+  {
+    std::lock_guard lock(mutex_);
+    if (link_.get() != link) return;
+    link_.reset();
+    wake_requested_ = false;
+    waiters.swap(waiters_);  // nobody drains an offline session: let publishers go on
+  }
+  for (auto& w : waiters) w();
+}
+
+bool session::attached_to(const session_link* link) const {
+  std::lock_guard lock(mutex_);
+  return link_.get() == link;
+}
+
+std::uint16_t session::next_packet_id() {
+  do {
+    last_packet_id_ = static_cast<std::uint16_t>(last_packet_id_ + 1);
+    if (last_packet_id_ == 0) last_packet_id_ = 1;
+  } while (in_flight_.contains(last_packet_id_));
+  return last_packet_id_;
+}
+
+bool session::drain(const session_link* link, std::string& out, codec::protocol_version version,
+                    std::size_t max_bytes, std::size_t& sent) {
+  std::vector<std::function<void()>> waiters;
+  bool more = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (link_.get() != link) return false;
+    wake_requested_ = false;
+    if (redeliver_) {
+      redeliver_ = false;
+      for (const auto& [id, f] : in_flight_) {
+        if (f.released) {
+          codec::encode(codec::pubrel{id}, version, out);
+        } else {
+          codec::encode_publish(f.msg->topic, f.msg->payload, f.qos, f.retain, true, id, version, out);
+        }
+        ++sent;
+      }
+    }
+    while (!queue_.empty() && out.size() < max_bytes) {
+      auto& p = queue_.front();
+      if (p.qos == 0) {
+        codec::encode_publish(p.msg->topic, p.msg->payload, 0, p.retain, false, 0, version, out);
+      } else {
+        if (limits_.max_inflight != 0 && in_flight_.size() >= limits_.max_inflight) break;
+        auto id = next_packet_id();
+        codec::encode_publish(p.msg->topic, p.msg->payload, p.qos, p.retain, false, id, version, out);
+        in_flight_.emplace(id, in_flight{std::move(p.msg), p.qos, p.retain, false});
+      }
+      ++sent;
+      queue_.pop_front();
+    }
+    bool window_full = limits_.max_inflight != 0 && in_flight_.size() >= limits_.max_inflight;
+    more = !queue_.empty() && !window_full;
+    wake_waiters_locked(waiters);
+  }
+  for (auto& w : waiters) w();
+  return more;
+}
+
+bool session::on_puback(std::uint16_t packet_id) {
+  std::lock_guard lock(mutex_);
+  auto it = in_flight_.find(packet_id);
+  if (it == in_flight_.end() || it->second.qos != 1) return false;
+  in_flight_.erase(it);
+  return true;
+}
+
+bool session::on_pubrec(std::uint16_t packet_id) {
+  std::lock_guard lock(mutex_);
+  auto it = in_flight_.find(packet_id);
+  if (it == in_flight_.end() || it->second.qos != 2) return false;
+  it->second.released = true;
+  it->second.msg.reset();  // only the identifier matters from here on
+  return true;
+}
+
+bool session::on_pubcomp(std::uint16_t packet_id) {
+  std::lock_guard lock(mutex_);
+  auto it = in_flight_.find(packet_id);
+  if (it == in_flight_.end() || !it->second.released) return false;
+  in_flight_.erase(it);
+  return true;
+}
+
+bool session::begin_inbound_qos2(std::uint16_t packet_id) {
+  std::lock_guard lock(mutex_);
+  return inbound_qos2_.insert(packet_id).second;
+}
+
+void session::end_inbound_qos2(std::uint16_t packet_id) {
+  std::lock_guard lock(mutex_);
+  inbound_qos2_.erase(packet_id);
+}
+
+void session::set_subscription(const std::string& filter, std::uint8_t qos) {
+  std::lock_guard lock(mutex_);
+  subscriptions_[filter] = qos;
+}
+
+bool session::erase_subscription(const std::string& filter) {
+  std::lock_guard lock(mutex_);
+  return subscriptions_.erase(filter) > 0;
+}
+
+std::map<std::string, std::uint8_t> session::subscriptions() const {
+  std::lock_guard lock(mutex_);
+  return subscriptions_;
+}
+
+std::size_t session::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+std::uint64_t session::dropped() const {
+  std::lock_guard lock(mutex_);
+  return dropped_;
+}
+
+}  // namespace tether::mqtt

@@ -1,0 +1,123 @@
+#pragma once
+// One client's MQTT session: its subscriptions, the messages waiting for it, the QoS 1/2 messages
+// in flight to it, and the QoS 2 packet identifiers it has sent us. It outlives a connection when
+// the client asked for a persistent session. Publishers on any worker thread enqueue into it; the
+// attached connection drains it on its own thread. A mutex per session guards this hand-over, so
+// no lock is shared between sessions.
+
+#include "mqtt/codec/packet.hpp"
+#include "mqtt/message.hpp"
+#include "mqtt/realm.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace tether::mqtt {
+
+// What a session needs from the connection it is attached to.
+class session_link {
+ public:
+  virtual ~session_link() = default;
+  // Thread-safe: asks the connection to call `session::drain` on its own thread soon.
+  virtual void wake() = 0;
+  // Thread-safe: closes the connection because another one took its session over.
+  virtual void kick() = 0;
+};
+
+struct session_limits {
+  std::size_t max_queued = 1000;   // waiting messages; offline QoS 1/2 past this are dropped
+  std::size_t max_inflight = 100;  // unacknowledged QoS 1/2 messages to the client (0: no limit)
+  std::size_t online_queue_factor = 100;  // an online session's hard limit is max_queued × this
+};
+
+enum class enqueue_result {
+  queued,     // accepted
+  congested,  // accepted, but the queue is over its limit: the publisher should pause
+  dropped,    // not accepted (offline queue full, QoS 0 to an offline session, or hard limit)
+};
+
+class session {
+ public:
+  session(std::string client_id, bool persistent, session_limits limits);
+
+  const std::string& client_id() const noexcept { return client_id_; }
+  bool persistent() const noexcept { return persistent_; }
+
+  // Any thread.
+  enqueue_result enqueue(const message_ptr& msg, std::uint8_t qos, bool retain_flag);
+  // Calls `resume` (once) when the queue has drained below half its limit.
+  void wait_for_room(std::function<void()> resume);
+
+  // The attached connection's thread.
+  // Returns the link it replaces (a connection being taken over), if any.
+  std::shared_ptr<session_link> attach(std::shared_ptr<session_link> link, principal_ptr who);
+  void detach(const session_link* link);
+  bool attached_to(const session_link* link) const;
+  principal_ptr owner() const;
+
+  // Appends ready packets (redeliveries first, then queued messages within the in-flight window)
+  // to `out` until it holds `max_bytes`. Returns true when more is waiting.
+  // Only the attached `link` may drain (a connection being taken over gets nothing more).
+  bool drain(const session_link* link, std::string& out, codec::protocol_version version, std::size_t max_bytes,
+             std::size_t& sent);
+
+  // Acknowledgements from the client; false when the packet identifier is not in flight.
+  bool on_puback(std::uint16_t packet_id);
+  bool on_pubrec(std::uint16_t packet_id);
+  bool on_pubcomp(std::uint16_t packet_id);
+
+  // Inbound QoS 2: true when the identifier is new (route the message), false for a resend.
+  bool begin_inbound_qos2(std::uint16_t packet_id);
+  void end_inbound_qos2(std::uint16_t packet_id);
+
+  // Subscriptions as the client made them (filter → granted QoS).
+  void set_subscription(const std::string& filter, std::uint8_t qos);
+  bool erase_subscription(const std::string& filter);
+  std::map<std::string, std::uint8_t> subscriptions() const;
+
+  std::size_t queued() const;
+  std::uint64_t dropped() const;
+
+ private:
+  struct pending {
+    message_ptr msg;
+    std::uint8_t qos = 0;
+    bool retain = false;
+  };
+  struct in_flight {
+    message_ptr msg;
+    std::uint8_t qos = 0;
+    bool retain = false;
+    bool released = false;  // QoS 2: PUBREC received, PUBREL sent
+  };
+
+  std::uint16_t next_packet_id();
+  std::size_t hard_limit() const;
+  void wake_waiters_locked(std::vector<std::function<void()>>& out);
+
+  const std::string client_id_;
+  const bool persistent_;
+  const session_limits limits_;
+
+  mutable std::mutex mutex_;
+  std::shared_ptr<session_link> link_;
+  principal_ptr owner_;
+  bool wake_requested_ = false;
+  bool redeliver_ = false;  // after a reconnect, resend everything in flight with DUP
+  std::deque<pending> queue_;
+  std::map<std::uint16_t, in_flight> in_flight_;
+  std::set<std::uint16_t> inbound_qos2_;
+  std::map<std::string, std::uint8_t> subscriptions_;
+  std::vector<std::function<void()>> waiters_;
+  std::uint16_t last_packet_id_ = 0;
+  std::uint64_t dropped_ = 0;
+};
+
+}  // namespace tether::mqtt

@@ -1,0 +1,70 @@
+#pragma once
+// Which sessions subscribe to which filters. Publish is hot and subscribe is rare, so the index is
+// an immutable trie replaced copy-on-write (only the path from the root to the changed node is
+// copied). Each worker thread keeps its own reference to the current trie and re-reads it only when
+// the version number moves: the publish path takes no lock and writes no shared memory.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace tether::mqtt {
+
+class session;
+
+struct subscriber {
+  std::shared_ptr<session> target;
+  std::uint8_t qos = 0;
+};
+
+// One delivery decision: a session and the QoS it gets (highest of its overlapping filters).
+struct subscriber_match {
+  session* target = nullptr;
+  std::shared_ptr<session> owner;  // keeps the session alive while the delivery is in flight
+  std::uint8_t qos = 0;
+};
+
+class subscription_index {
+ public:
+  explicit subscription_index(std::size_t workers);
+
+  void add(std::string_view filter, const std::shared_ptr<session>& target, std::uint8_t qos);
+  void remove(std::string_view filter, const session* target);
+
+  // All sessions whose filters match `topic`, one entry per session. `worker` picks the calling
+  // thread's cached trie.
+  void match(std::string_view topic, std::size_t worker, std::vector<subscriber_match>& out);
+
+  std::size_t subscription_count() const noexcept { return count_.load(std::memory_order_relaxed); }
+
+ private:
+  struct node {
+    std::unordered_map<std::string, std::shared_ptr<const node>> children;
+    std::vector<subscriber> subscribers;
+  };
+  using node_ptr = std::shared_ptr<const node>;
+
+  struct alignas(64) worker_view {
+    std::uint64_t version = ~std::uint64_t{0};
+    node_ptr root;
+  };
+
+  template <class Change>
+  void update(std::string_view filter, Change change);
+  const node& view(std::size_t worker);
+  static void collect(const node& n, std::string_view topic, std::size_t pos, bool first_level,
+                      std::vector<subscriber_match>& out);
+
+  std::mutex write_mutex_;
+  node_ptr root_;
+  std::atomic<std::uint64_t> version_{0};
+  std::atomic<std::size_t> count_{0};
+  std::vector<worker_view> views_;
+};
+
+}  // namespace tether::mqtt

@@ -1,0 +1,43 @@
+#include "plain/plain_realm.hpp"
+
+namespace tether::plain {
+
+using mqtt::codec::connack_code;
+
+mqtt::auth_result plain_realm::authenticate(const mqtt::connect_request& request) {
+  mqtt::auth_result result;
+  if (request.username && options_.passwords) {
+    if (!request.password || !options_.passwords->verify(*request.username, *request.password)) {
+      result.refusal = connack_code::bad_username_or_password;
+      result.reason = "wrong user name or password for '" + std::string(*request.username) + "'";
+      return result;
+    }
+  } else if (!options_.allow_anonymous) {
+    result.refusal = connack_code::not_authorized;
+    result.reason = request.username ? "no password file to check credentials against" : "anonymous access is off";
+    return result;
+  }
+  auto who = std::make_shared<mqtt::principal>();
+  who->client_id = std::string(request.client_id);
+  if (request.username) who->username = std::string(*request.username);
+  result.who = std::move(who);
+  return result;
+}
+
+bool plain_realm::authorize_publish(const mqtt::principal& who, std::string_view topic) {
+  if (topic.starts_with("$SYS")) return false;  // the broker's own namespace
+  return !options_.acl || options_.acl->may_write(who.username, who.client_id, topic);
+}
+
+mqtt::subscribe_decision plain_realm::authorize_subscribe(const mqtt::principal& who, std::string_view filter) {
+  mqtt::subscribe_decision d;
+  d.filter = std::string(filter);
+  d.allowed = !options_.acl || options_.acl->may_subscribe(who.username, who.client_id, filter);
+  return d;
+}
+
+bool plain_realm::authorize_read(const mqtt::principal& who, std::string_view topic) {
+  return !options_.acl || options_.acl->may_read(who.username, who.client_id, topic);
+}
+
+}  // namespace tether::plain
