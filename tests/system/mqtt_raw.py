@@ -155,6 +155,7 @@ class RawClient:
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.timeout = timeout
         self.buf = b""
+        self.pending = []  # PUBLISH packets set aside by expect_packet()
 
     # -- plumbing ------------------------------------------------------------------------------------------
     def send(self, data):
@@ -220,7 +221,24 @@ class RawClient:
         assert got == expected, f"{what}: expected {hexstr(expected)}, got {hexstr(got)}"
         return got
 
+    def expect_packet(self, expected, timeout=None, what="packet"):
+        """Like expect(), but PUBLISH packets arriving first are set aside for expect_publish()."""
+        while True:
+            try:
+                p = self.recv_packet(timeout)
+            except socket.timeout as e:
+                raise AssertionError(f"{what}: timed out; expected {hexstr(expected)}, got {hexstr(e.partial)}")
+            except Closed as e:
+                raise AssertionError(f"{what}: connection closed; expected {hexstr(expected)}")
+            if p.type == PUBLISH and expected[0] >> 4 != PUBLISH:
+                self.pending.append(p)
+                continue
+            assert p.raw == expected, f"{what}: expected {hexstr(expected)}, got {hexstr(p.raw)}"
+            return p
+
     def expect_publish(self, timeout=None):
+        if self.pending:
+            return self.pending.pop(0)
         try:
             p = self.recv_packet(timeout)
         except socket.timeout:

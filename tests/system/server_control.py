@@ -90,6 +90,8 @@ class Server:
             "connection_messages true",
             "sys_interval 1",
         ]
+        if os.geteuid() == 0:
+            conf.append("user root")  # otherwise it drops to user mosquitto and cannot read our 0700 temp dir
         if self.password_file:
             conf.append(f"password_file {self.password_file}")
         if self.acl_file:
