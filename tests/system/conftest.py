@@ -53,7 +53,8 @@ _unavailable = None
 
 def pytest_collection_modifyitems(config, items):
     global _unavailable
-    needs_server = [i for i in items if SERVER_FIXTURES & set(getattr(i, "fixturenames", ()))]
+    needs_server = [i for i in items if SERVER_FIXTURES & set(getattr(i, "fixturenames", ()))
+                    or i.get_closest_marker("tether_only")]
     if TARGET == "tether" and needs_server:
         _unavailable = _tether_unavailable_reason()
     for item in needs_server:
