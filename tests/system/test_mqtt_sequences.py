@@ -64,6 +64,7 @@ def _level_from_group(group):
 
 def _load_cases():
     params = []
+    seen = set()
     if not SEQ_DIR.is_dir():
         return [pytest.param(None, id="missing-testdata",
                              marks=pytest.mark.skip(reason=f"{SEQ_DIR} not found (shared/ must sit beside the repo)"))]
@@ -73,6 +74,9 @@ def _load_cases():
                 ver = test.get("ver", _level_from_group(group["group"]))
                 case = dict(test, file=path.name, group=group["group"], ver=ver)
                 case_id = f"{path.stem}/{' '.join(group['group'].split())}/{test['name'].strip()}"
+                if case_id in seen:  # e.g. "10 ok " and "10 ok" in the v3.1 CONNECT group
+                    case_id += f" ({sum(1 for i in seen if i.startswith(case_id)) + 1})"
+                seen.add(case_id)
                 marks = [pytest.mark.skip(reason="MQTT 5 not yet")] if ver == 5 else []
                 if TARGET == "mosquitto" and case_id in MOSQUITTO_2_0_LENIENT:
                     marks.append(pytest.mark.xfail(reason="Mosquitto 2.0.11 is more lenient than the data"))
