@@ -31,8 +31,9 @@ result<protocol_version> read_protocol(byte_reader& r) {
   return expected;
 }
 
-boost::system::error_code check_flags(std::uint8_t f) noexcept {
-  const bool bad_reserved = (f & flag::reserved) != 0;  // [MQTT-3.1.2-3]
+// The reserved flag must be 0 from MQTT 3.1.1 on; MQTT 3.1 does not say so and Mosquitto accepts it there.
+boost::system::error_code check_flags(std::uint8_t f, protocol_version version) noexcept {
+  const bool bad_reserved = (f & flag::reserved) != 0 && version != protocol_version::v3_1;  // [MQTT-3.1.2-3]
   const bool will_bits_without_will = !(f & flag::will) && (f & (flag::will_qos | flag::will_retain));
   const bool will_qos3 = (f & flag::will_qos) == flag::will_qos;                       // [MQTT-3.1.2-14]
   const bool password_without_user = (f & flag::password) && !(f & flag::username);    // [MQTT-3.1.2-22]
@@ -69,14 +70,17 @@ boost::system::error_code read_credentials(std::uint8_t f, byte_reader& r, conne
 
 }  // namespace
 
-result<packet> decode_connect(byte_reader& r) {
+result<packet> decode_connect(std::uint8_t header_flags, byte_reader& r) {
   connect c;
   auto version = read_protocol(r);
   if (!version) return version.error();
   c.version = *version;
+  if (header_flags != 0 && c.version != protocol_version::v3_1) {
+    return make_error_code(codec_error::reserved_flags);  // [MQTT-2.2.2-2]
+  }
   auto flags = r.read_u8();
   if (!flags) return flags.error();
-  if (auto ec = check_flags(*flags)) return ec;
+  if (auto ec = check_flags(*flags, c.version)) return ec;
   c.clean_session = (*flags & flag::clean_session) != 0;
   auto keep_alive = r.read_u16();
   if (!keep_alive) return keep_alive.error();

@@ -9,7 +9,9 @@
 
 namespace tether::mqtt::codec::detail {
 
-result<packet> decode_connect(byte_reader& r);
+// `header_flags` is the low nibble of the fixed header: it must be 0 in MQTT 3.1.1 but is not checked
+// for MQTT 3.1, whose CONNECT carries unused DUP/QoS/RETAIN bits there.
+result<packet> decode_connect(std::uint8_t header_flags, byte_reader& r);
 result<packet> decode_connack(byte_reader& r, protocol_version version);
 result<packet> decode_publish(std::uint8_t flags, byte_reader& r);
 result<packet> decode_subscribe(byte_reader& r);

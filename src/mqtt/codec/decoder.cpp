@@ -31,11 +31,12 @@ bool is_allowed(packet_type type, direction dir) noexcept {
   }
 }
 
-// The low nibble of the first byte: free for PUBLISH, 0010 for PUBREL/SUBSCRIBE/UNSUBSCRIBE, else 0
-// [MQTT-2.2.2-1/2].
+// The low nibble of the first byte: free for PUBLISH, 0 for CONNECT from MQTT 3.1.1 on, 0010 for
+// PUBREL/SUBSCRIBE/UNSUBSCRIBE, else 0 [MQTT-2.2.2-1/2].
 bool has_fixed_flags(packet_type type, std::uint8_t flags) noexcept {
   switch (type) {
     case packet_type::publish:
+    case packet_type::connect:  // checked by the CONNECT decoder once it knows the protocol version
       return true;
     case packet_type::pubrel:
     case packet_type::subscribe:
@@ -51,7 +52,7 @@ result<packet> decode_body(packet_type type, std::uint8_t flags, detail::byte_re
   using namespace detail;
   switch (type) {
     case packet_type::connect:
-      return decode_connect(r);
+      return decode_connect(flags, r);
     case packet_type::connack:
       return decode_connack(r, version);
     case packet_type::publish:

@@ -19,6 +19,7 @@ std::string_view protocol_name(protocol_version v) noexcept {
 
 std::uint8_t connect_flags(const connect& c) noexcept {
   std::uint8_t f = c.clean_session ? 0x02 : 0x00;
+  assert(!c.will || c.will->qos <= 2);
   if (c.will) f |= static_cast<std::uint8_t>(0x04 | (c.will->qos << 3) | (c.will->retain ? 0x20 : 0));
   if (c.password) f |= 0x40;
   if (c.username) f |= 0x80;
@@ -48,7 +49,10 @@ struct packet_writer {
     put_u8(out, connect_flags(c));
     put_u16(out, c.keep_alive);
     put_field(out, c.client_id);
-    if (c.will) put_field(out, c.will->topic), put_field(out, c.will->payload);
+    if (c.will) {
+      put_field(out, c.will->topic);
+      put_field(out, c.will->payload);
+    }
     if (c.username) put_field(out, *c.username);
     if (c.password) put_field(out, *c.password);
   }
@@ -71,7 +75,10 @@ struct packet_writer {
     for (const auto& sub : s.subscriptions) body += field_size(sub.filter) + 1;
     put_fixed_header(out, header(packet_type::subscribe, 0x2), body);
     put_u16(out, s.packet_id);
-    for (const auto& sub : s.subscriptions) put_field(out, sub.filter), put_u8(out, sub.qos);
+    for (const auto& sub : s.subscriptions) {
+      put_field(out, sub.filter);
+      put_u8(out, sub.qos);
+    }
   }
   void operator()(const suback& s) const {
     put_fixed_header(out, header(packet_type::suback), 2 + s.return_codes.size());

@@ -204,7 +204,22 @@ TEST(Decoder, ConnectMqtt5IsUnsupportedForNow) {
 
 TEST(Decoder, ConnectReservedFlagMustBeZero_MQTT_3_1_2_3) {
   EXPECT_EQ(client_error("10 0D 0004 4D515454 04 01 000A 0001 70"), E::invalid_connect_flags);
-  EXPECT_EQ(client_error("10 0F 0006 4D5149736470 03 03 000A 0001 70"), E::invalid_connect_flags);
+  EXPECT_EQ(client_error("10 0D 0004 4D515454 04 03 000A 0001 70"), E::invalid_connect_flags);
+}
+
+// MQTT 3.1 neither reserves connect-flags bit 0 nor fixes the CONNECT header flags (they are the unused
+// DUP/QoS/RETAIN bits); Mosquitto accepts both there (its v3.1 "10 ok" and "14 ok" cases).
+TEST(Decoder, Connect31AcceptsReservedConnectFlagAndHeaderFlags) {
+  EXPECT_EQ(as<connect>(decode_hex("10 0F 0006 4D5149736470 03 01 000A 0001 70")),
+            (connect{v31, "p", false, 10, std::nullopt, std::nullopt, std::nullopt}));
+  EXPECT_EQ(as<connect>(decode_hex("14 0F 0006 4D5149736470 03 03 000A 0001 70")),
+            (connect{v31, "p", true, 10, std::nullopt, std::nullopt, std::nullopt}));
+  EXPECT_EQ(client_error("1F 0F 0006 4D5149736470 03 02 000A 0001 70"), E::ok);
+}
+
+TEST(Decoder, Connect31StillChecksWillAndPasswordFlags_MQTT_3_1_2_11_and_22) {
+  EXPECT_EQ(client_error("10 0F 0006 4D5149736470 03 0A 000A 0001 70"), E::invalid_connect_flags);
+  EXPECT_EQ(client_error("10 12 0006 4D5149736470 03 42 000A 0001 70 0001 70"), E::invalid_connect_flags);
 }
 
 TEST(Decoder, ConnectWillQosOrRetainWithoutWillFlag_MQTT_3_1_2_11_and_13_and_15) {
