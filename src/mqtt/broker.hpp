@@ -82,6 +82,7 @@ class broker : public realm_publisher {
   boost::asio::steady_timer sys_timer_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::string version_;
+  std::unordered_map<std::string, std::string> sys_values_;  // last published $SYS values
 
   mutable std::mutex sessions_mutex_;
   std::unordered_map<std::string, std::shared_ptr<session>> sessions_;

@@ -14,7 +14,7 @@ struct broker_options {
   std::size_t max_retained = 1'000'000;
   std::size_t write_buffer_bytes = 64 * 1024;  // a connection drains its session up to this much at a time
   std::chrono::seconds connect_timeout{10};    // time allowed between TCP accept and CONNECT
-  std::chrono::seconds sys_interval{10};       // $SYS/broker/... refresh; 0 disables
+  std::chrono::seconds sys_interval{1};        // $SYS/broker/... refresh (changed values only); 0 disables
 };
 
 }  // namespace tether::mqtt

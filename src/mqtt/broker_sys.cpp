@@ -14,6 +14,10 @@ void broker::start_sys_topics(std::string version) {
 }
 
 void broker::publish_sys(std::string topic, std::string payload) {
+  // Only changed values are published, so a short interval costs nothing on an idle broker.
+  auto& last = sys_values_[topic];
+  if (last == payload) return;
+  last = payload;
   route_outcome outcome;
   route(make_message(std::move(topic), std::move(payload), 0, true), system_worker_, outcome);
 }

@@ -53,6 +53,7 @@ class connection : public session_link, public deadline_watch, public std::enabl
   void handle_subscribe(codec::subscribe& s);
   void handle_unsubscribe(const codec::unsubscribe& u);
 
+  bool accept_ack(session::ack_result result, std::string_view kind, std::uint16_t packet_id);
   bool accept_client_id(codec::connect& c);
   void refuse(codec::connack_code code, std::string_view why);
   void publish_will();

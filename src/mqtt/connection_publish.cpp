@@ -4,6 +4,7 @@
 
 #include "mqtt/connection.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace tether::mqtt {
@@ -33,25 +34,28 @@ void connection::handle_pubrel(const codec::pubrel& p) {
   send(codec::pubcomp{p.packet_id});
 }
 
-void connection::handle_puback(const codec::puback& p) {
-  if (!session_->on_puback(p.packet_id)) {
-    spdlog::debug("[{}] {} acknowledged unknown packet {}", broker_.owner().name(), client_id_, p.packet_id);
+bool connection::accept_ack(session::ack_result result, std::string_view kind, std::uint16_t packet_id) {
+  using enum session::ack_result;
+  if (result == mismatch) {
+    close(fmt::format("protocol error: {} does not match the QoS or stage of packet {}", kind, packet_id));
+    return false;
   }
-  more_queued_ = true;  // the in-flight window has room again
+  if (result == unknown) {
+    spdlog::debug("[{}] {} sent {} for unknown packet {}", broker_.owner().name(), client_id_, kind, packet_id);
+  }
+  return true;
+}
+
+void connection::handle_puback(const codec::puback& p) {
+  if (accept_ack(session_->on_puback(p.packet_id), "PUBACK", p.packet_id)) more_queued_ = true;  // window has room
 }
 
 void connection::handle_pubrec(const codec::pubrec& p) {
-  if (!session_->on_pubrec(p.packet_id)) {
-    spdlog::debug("[{}] {} sent PUBREC for unknown packet {}", broker_.owner().name(), client_id_, p.packet_id);
-  }
-  send(codec::pubrel{p.packet_id});
+  if (accept_ack(session_->on_pubrec(p.packet_id), "PUBREC", p.packet_id)) send(codec::pubrel{p.packet_id});
 }
 
 void connection::handle_pubcomp(const codec::pubcomp& p) {
-  if (!session_->on_pubcomp(p.packet_id)) {
-    spdlog::debug("[{}] {} sent PUBCOMP for unknown packet {}", broker_.owner().name(), client_id_, p.packet_id);
-  }
-  more_queued_ = true;
+  if (accept_ack(session_->on_pubcomp(p.packet_id), "PUBCOMP", p.packet_id)) more_queued_ = true;
 }
 
 }  // namespace tether::mqtt

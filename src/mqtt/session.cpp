@@ -129,29 +129,32 @@ bool session::drain(const session_link* link, std::string& out, codec::protocol_
   return more;
 }
 
-bool session::on_puback(std::uint16_t packet_id) {
+session::ack_result session::on_puback(std::uint16_t packet_id) {
   std::lock_guard lock(mutex_);
   auto it = in_flight_.find(packet_id);
-  if (it == in_flight_.end() || it->second.qos != 1) return false;
+  if (it == in_flight_.end()) return ack_result::unknown;
+  if (it->second.qos != 1) return ack_result::mismatch;
   in_flight_.erase(it);
-  return true;
+  return ack_result::ok;
 }
 
-bool session::on_pubrec(std::uint16_t packet_id) {
+session::ack_result session::on_pubrec(std::uint16_t packet_id) {
   std::lock_guard lock(mutex_);
   auto it = in_flight_.find(packet_id);
-  if (it == in_flight_.end() || it->second.qos != 2) return false;
-  it->second.released = true;
-  it->second.msg.reset();  // only the identifier matters from here on
-  return true;
+  if (it == in_flight_.end()) return ack_result::unknown;
+  if (it->second.qos != 2) return ack_result::mismatch;
+  it->second.released = true;  // a repeated PUBREC just gets PUBREL again
+  it->second.msg.reset();      // only the identifier matters from here on
+  return ack_result::ok;
 }
 
-bool session::on_pubcomp(std::uint16_t packet_id) {
+session::ack_result session::on_pubcomp(std::uint16_t packet_id) {
   std::lock_guard lock(mutex_);
   auto it = in_flight_.find(packet_id);
-  if (it == in_flight_.end() || !it->second.released) return false;
+  if (it == in_flight_.end()) return ack_result::unknown;
+  if (!it->second.released) return ack_result::mismatch;
   in_flight_.erase(it);
-  return true;
+  return ack_result::ok;
 }
 
 bool session::begin_inbound_qos2(std::uint16_t packet_id) {

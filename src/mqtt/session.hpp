@@ -68,10 +68,12 @@ class session {
   bool drain(const session_link* link, std::string& out, codec::protocol_version version, std::size_t max_bytes,
              std::size_t& sent);
 
-  // Acknowledgements from the client; false when the packet identifier is not in flight.
-  bool on_puback(std::uint16_t packet_id);
-  bool on_pubrec(std::uint16_t packet_id);
-  bool on_pubcomp(std::uint16_t packet_id);
+  // Acknowledgements from the client. `mismatch`: the identifier is in flight but this is the
+  // wrong acknowledgement for its QoS or stage (a protocol violation).
+  enum class ack_result { ok, unknown, mismatch };
+  ack_result on_puback(std::uint16_t packet_id);
+  ack_result on_pubrec(std::uint16_t packet_id);
+  ack_result on_pubcomp(std::uint16_t packet_id);
 
   // Inbound QoS 2: true when the identifier is new (route the message), false for a resend.
   bool begin_inbound_qos2(std::uint16_t packet_id);

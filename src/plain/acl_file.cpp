@@ -73,7 +73,7 @@ acl_file acl_file::load(const std::string& path) {
     std::getline(words >> std::ws, first);
     rule r;
     for (auto [word, a] : {std::pair{"readwrite ", access::readwrite}, std::pair{"read ", access::read},
-                           std::pair{"write ", access::write}}) {
+                           std::pair{"write ", access::write}, std::pair{"deny ", access::deny}}) {
       if (first.starts_with(word)) {
         r.grants = a;
         first.erase(0, std::string_view(word).size());
@@ -95,15 +95,24 @@ bool acl_file::any_rule(std::string_view user, std::string_view client_id, acces
     auto it = users_.find(std::string(user));
     own = it == users_.end() ? nullptr : &it->second;
   }
+  bool granted = false;
+  auto consider = [&](const rule& r, std::string_view filter) {
+    if (r.grants == access::deny) {
+      if (test(filter)) return false;  // an explicit deny ends the search
+    } else if (!granted && grants(r.grants, needed) && test(filter)) {
+      granted = true;
+    }
+    return true;
+  };
   if (own) {
     for (const auto& r : *own) {
-      if (grants(r.grants, needed) && test(r.filter)) return true;
+      if (!consider(r, r.filter)) return false;
     }
   }
   for (const auto& r : patterns_) {
-    if (grants(r.grants, needed) && test(substitute(r.filter, user, client_id))) return true;
+    if (!consider(r, substitute(r.filter, user, client_id))) return false;
   }
-  return false;
+  return granted;
 }
 
 bool acl_file::may_write(std::string_view user, std::string_view client_id, std::string_view topic) const {

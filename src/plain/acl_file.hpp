@@ -1,9 +1,9 @@
 #pragma once
 // Topic access rules in the format Mosquitto users already have:
-//   topic [read|write|readwrite] FILTER     rules for the current `user` (before any: anonymous clients)
+//   topic [read|write|readwrite|deny] FILTER rules for the current `user` (before any: anonymous clients)
 //   user NAME                               starts that user's rules
 //   pattern [read|write|readwrite] FILTER   rules for every client; %u = user name, %c = client ID
-// Access defaults to readwrite; a topic no rule grants is denied.
+// Access defaults to readwrite; a topic no rule grants is denied, and a `deny` rule wins over any grant.
 
 #include <string>
 #include <string_view>
@@ -12,7 +12,7 @@
 
 namespace tether::plain {
 
-enum class access : unsigned { read = 1, write = 2, readwrite = 3 };
+enum class access : unsigned { deny = 0, read = 1, write = 2, readwrite = 3 };
 
 class acl_file {
  public:

@@ -8,7 +8,7 @@ mqtt::auth_result plain_realm::authenticate(const mqtt::connect_request& request
   mqtt::auth_result result;
   if (request.username && options_.passwords) {
     if (!request.password || !options_.passwords->verify(*request.username, *request.password)) {
-      result.refusal = connack_code::bad_username_or_password;
+      result.refusal = connack_code::not_authorized;  // as Mosquitto answers, so clients see no difference
       result.reason = "wrong user name or password for '" + std::string(*request.username) + "'";
       return result;
     }
