@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "mqtt/broker.hpp"
 #include "mqtt/listener.hpp"
+#include "mqtt/tls_context.hpp"
 #include "mqtt/worker_pool.hpp"
 #include "plain/plain_realm.hpp"
 
@@ -31,9 +32,13 @@ struct serve_options {
   std::string application_ws_listen;
   std::string iot_listen = "0.0.0.0:1884";
   std::string mqtt_listen;
+  std::string mqtt_tls_listen;
+  std::string mqtt_ws_listen;
+  std::string mqtt_wss_listen;
   std::string http_listen = "127.0.0.1:8080";
   std::string tls_cert;
   std::string tls_key;
+  std::string tls_ca;
 
   // The plain broker.
   std::string mqtt_password_file;
@@ -66,9 +71,13 @@ void add_flags(CLI::App& cmd, serve_options& o) {
   flag(cmd, "application-ws-listen", o.application_ws_listen, "Application API, WebSocket");
   flag(cmd, "iot-listen", o.iot_listen, "IoT platform API (Watson IoT style), TCP");
   flag(cmd, "mqtt-listen", o.mqtt_listen, "General-purpose MQTT broker, TCP (off when empty)");
+  flag(cmd, "mqtt-tls-listen", o.mqtt_tls_listen, "General-purpose MQTT broker, TLS");
+  flag(cmd, "mqtt-ws-listen", o.mqtt_ws_listen, "General-purpose MQTT broker, WebSocket (path /mqtt)");
+  flag(cmd, "mqtt-wss-listen", o.mqtt_wss_listen, "General-purpose MQTT broker, WebSocket over TLS");
   flag(cmd, "http-listen", o.http_listen, "Health and metrics endpoint");
   flag(cmd, "tls-cert", o.tls_cert, "PEM certificate chain for TLS listeners");
   flag(cmd, "tls-key", o.tls_key, "PEM private key for TLS listeners");
+  flag(cmd, "tls-ca", o.tls_ca, "PEM CA bundle: when set, TLS clients must present a certificate it signed");
   flag(cmd, "mqtt-password-file", o.mqtt_password_file, "Users of the MQTT broker (see `tether mqtt-passwd`)");
   flag(cmd, "mqtt-acl-file", o.mqtt_acl_file, "Topic rules of the MQTT broker (Mosquitto ACL format)");
   cmd.add_flag("--mqtt-allow-anonymous", o.mqtt_allow_anonymous, "Let clients without credentials in")
@@ -98,16 +107,28 @@ int serve(const serve_options& o) {
   std::vector<std::unique_ptr<mqtt::broker>> brokers;
   std::vector<std::unique_ptr<mqtt::listener>> listeners;
 
-  auto open = [&](mqtt::broker& b, const std::string& address, const std::string& label) {
+  std::unique_ptr<boost::asio::ssl::context> tls;  // made on first use: only TLS listeners need files
+  auto open = [&](mqtt::broker& b, const std::string& address, const std::string& label, mqtt::transport_kind kind) {
     if (address.empty()) return;
+    const bool secure = kind == mqtt::transport_kind::tls || kind == mqtt::transport_kind::websocket_tls;
+    if (secure && !tls) tls = mqtt::make_server_tls_context({o.tls_cert, o.tls_key, o.tls_ca});
     try {
-      listeners.push_back(std::make_unique<mqtt::listener>(workers, b, mqtt::parse_endpoint(address), label));
+      listeners.push_back(std::make_unique<mqtt::listener>(workers, b, mqtt::parse_endpoint(address), label, kind,
+                                                           secure ? tls.get() : nullptr));
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(label + ": cannot listen on " + address + ": " + e.code().message());
     }
   };
+  // Every realm may be offered on every transport.
+  auto open_all = [&](mqtt::broker& b, const std::string& label, const std::string& tcp, const std::string& tls_address,
+                      const std::string& ws, const std::string& wss) {
+    open(b, tcp, label, mqtt::transport_kind::tcp);
+    open(b, tls_address, label, mqtt::transport_kind::tls);
+    open(b, ws, label, mqtt::transport_kind::websocket);
+    open(b, wss, label, mqtt::transport_kind::websocket_tls);
+  };
 
-  if (!o.mqtt_listen.empty()) {
+  if (!(o.mqtt_listen + o.mqtt_tls_listen + o.mqtt_ws_listen + o.mqtt_wss_listen).empty()) {
     mqtt::broker_options bo;
     bo.session.max_queued = o.mqtt_max_queued;
     bo.session.max_inflight = o.mqtt_max_inflight;
@@ -115,7 +136,7 @@ int serve(const serve_options& o) {
     realms.push_back(make_plain_realm(o));
     brokers.push_back(std::make_unique<mqtt::broker>(*realms.back(), bo, workers.size(),
                                                      workers.system().context().get_executor()));
-    open(*brokers.back(), o.mqtt_listen, "mqtt");
+    open_all(*brokers.back(), "mqtt", o.mqtt_listen, o.mqtt_tls_listen, o.mqtt_ws_listen, o.mqtt_wss_listen);
   }
   if (listeners.empty()) {
     spdlog::warn("no listener is enabled (try --mqtt-listen 127.0.0.1:1883 --mqtt-allow-anonymous)");

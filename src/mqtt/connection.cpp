@@ -8,81 +8,80 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
 
 namespace tether::mqtt {
 
 namespace asio = boost::asio;
 
-connection::connection(worker& home, broker& target, asio::ip::tcp::socket socket)
-    : home_(home), broker_(target), socket_(std::move(socket)) {
-  boost::system::error_code ec;
-  auto endpoint = socket_.remote_endpoint(ec);
-  remote_ = ec ? std::string("unknown") : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);  // we batch writes ourselves
-  socket_.non_blocking(true, ec);
-}
+connection::connection(worker& home, broker& target, std::unique_ptr<transport> stream)
+    : home_(home), broker_(target), transport_(std::move(stream)), remote_(transport_->remote_address()) {}
 
 connection::~connection() = default;
 
 void connection::start() {
   deadline_ = std::chrono::steady_clock::now() + broker_.options().connect_timeout;
   home_.watch(this);
-  asio::co_spawn(socket_.get_executor(), read_loop(), asio::detached);
+  asio::co_spawn(transport_->executor(), read_loop(), asio::detached);
 }
 
 asio::awaitable<void> connection::read_loop() {
   auto self = shared_from_this();
+  if (auto ec = co_await transport_->handshake()) {
+    close("handshake failed: " + ec.message());
+    co_return;
+  }
   boost::system::error_code ec;
   while (phase_ != phase::closed) {
-    co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+    auto data = co_await transport_->read(ec);
     if (phase_ == phase::closed) break;
-    if (ec) {
-      close(ec.message());
-      break;
-    }
-    auto& buffer = home_.receive_buffer();
-    std::size_t n = socket_.read_some(asio::buffer(buffer), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
     if (ec) {
       close(ec == asio::error::eof ? "connection closed by client" : ec.message());
       break;
     }
-    broker_.stats().bytes_received.fetch_add(n, std::memory_order_relaxed);
-    std::span<const std::uint8_t> data(buffer.data(), n);
-    if (pending_in_.empty()) {
-      auto used = process(data);
-      if (phase_ != phase::closed && used < n) pending_in_.assign(reinterpret_cast<const char*>(data.data()) + used, n - used);
-    } else {
-      pending_in_.append(reinterpret_cast<const char*>(data.data()), n);
-      auto used = process({reinterpret_cast<const std::uint8_t*>(pending_in_.data()), pending_in_.size()});
-      pending_in_.erase(0, used);
-      if (pending_in_.empty()) std::string().swap(pending_in_);  // idle connections hold no buffer
-    }
+    broker_.stats().bytes_received.fetch_add(data.size(), std::memory_order_relaxed);
+    consume(data);
     if (received_count_ != 0) {
       broker_.stats().messages_received.fetch_add(received_count_, std::memory_order_relaxed);
       received_count_ = 0;
     }
     flush();
-    // A subscriber's queue is full: stop reading until it has room (TCP then slows the publisher).
-    if (!route_.congested.empty() && phase_ != phase::closed) {
-      auto congested = std::move(route_.congested);
-      route_.congested.clear();
-      if (!resume_timer_) resume_timer_.emplace(socket_.get_executor());
-      paused_for_ = congested.size();
-      resume_timer_->expires_at(std::chrono::steady_clock::time_point::max());
-      std::weak_ptr<connection> weak = self;
-      for (auto& s : congested) {
-        s->wait_for_room([weak, exec = socket_.get_executor()] {
-          asio::post(exec, [weak] {
-            if (auto c = weak.lock(); c && c->paused_for_ > 0 && --c->paused_for_ == 0) c->resume_timer_->cancel();
-          });
-        });
-      }
-      if (paused_for_ > 0) co_await resume_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
+    if (!route_.congested.empty() && phase_ != phase::closed) co_await pause_while_congested();
   }
+}
+
+void connection::consume(std::span<const std::uint8_t> data) {
+  if (pending_in_.empty()) {
+    auto used = process(data);
+    if (phase_ != phase::closed && used < data.size()) {
+      pending_in_.assign(reinterpret_cast<const char*>(data.data()) + used, data.size() - used);
+    }
+    return;
+  }
+  pending_in_.append(reinterpret_cast<const char*>(data.data()), data.size());
+  auto used = process({reinterpret_cast<const std::uint8_t*>(pending_in_.data()), pending_in_.size()});
+  pending_in_.erase(0, used);
+  if (pending_in_.empty()) std::string().swap(pending_in_);  // idle connections hold no buffer
+}
+
+// A subscriber's queue is full: stop reading until it has room, so TCP slows the publisher down
+// instead of the broker dropping messages.
+asio::awaitable<void> connection::pause_while_congested() {
+  auto congested = std::move(route_.congested);
+  route_.congested.clear();
+  if (!resume_timer_) resume_timer_.emplace(transport_->executor());
+  paused_for_ = congested.size();
+  resume_timer_->expires_at(std::chrono::steady_clock::time_point::max());
+  std::weak_ptr<connection> weak = shared_from_this();
+  for (auto& s : congested) {
+    s->wait_for_room([weak, exec = transport_->executor()] {
+      asio::post(exec, [weak] {
+        if (auto c = weak.lock(); c && c->paused_for_ > 0 && --c->paused_for_ == 0) c->resume_timer_->cancel();
+      });
+    });
+  }
+  boost::system::error_code ec;
+  if (paused_for_ > 0) co_await resume_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
 std::size_t connection::process(std::span<const std::uint8_t> data) {
@@ -163,11 +162,12 @@ void connection::check_deadline(std::chrono::steady_clock::time_point now) {
 void connection::send(const codec::packet& p) { codec::encode(p, version_, tx_); }
 
 void connection::wake() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->flush(); });
+  asio::post(transport_->executor(), [self = shared_from_this()] { self->flush(); });
 }
 
 void connection::kick() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close("session taken over by a new connection"); });
+  asio::post(transport_->executor(),
+             [self = shared_from_this()] { self->close("session taken over by a new connection"); });
 }
 
 void connection::flush() {
@@ -184,11 +184,10 @@ void connection::flush() {
 void connection::start_write() {
   writing_ = true;
   tx_.swap(tx_writing_);
-  asio::async_write(socket_, asio::buffer(tx_writing_),
-                    [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-                      self->broker_.stats().bytes_sent.fetch_add(n, std::memory_order_relaxed);
-                      self->on_written(ec);
-                    });
+  transport_->write(asio::buffer(tx_writing_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+    self->broker_.stats().bytes_sent.fetch_add(n, std::memory_order_relaxed);
+    self->on_written(ec);
+  });
 }
 
 void connection::on_written(boost::system::error_code ec) {
@@ -244,9 +243,7 @@ void connection::close(std::string_view reason, bool graceful, bool after_write)
 void connection::finish_close() {
   if (socket_closed_) return;
   socket_closed_ = true;
-  boost::system::error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  socket_.close(ec);
+  transport_->close();
 }
 
 }  // namespace tether::mqtt

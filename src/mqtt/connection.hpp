@@ -9,10 +9,10 @@
 #include "mqtt/broker.hpp"
 #include "mqtt/codec/packet.hpp"
 #include "mqtt/session.hpp"
+#include "mqtt/transport.hpp"
 #include "mqtt/worker_pool.hpp"
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
@@ -25,7 +25,7 @@ namespace tether::mqtt {
 
 class connection : public session_link, public deadline_watch, public std::enable_shared_from_this<connection> {
  public:
-  connection(worker& home, broker& target, boost::asio::ip::tcp::socket socket);
+  connection(worker& home, broker& target, std::unique_ptr<transport> stream);
   ~connection() override;
 
   void start();
@@ -40,7 +40,9 @@ class connection : public session_link, public deadline_watch, public std::enabl
   enum class phase { awaiting_connect, connected, closed };
 
   boost::asio::awaitable<void> read_loop();
+  void consume(std::span<const std::uint8_t> data);
   std::size_t process(std::span<const std::uint8_t> data);
+  boost::asio::awaitable<void> pause_while_congested();
   void dispatch(codec::packet& p);
 
   // Handlers (one per packet type).
@@ -71,8 +73,8 @@ class connection : public session_link, public deadline_watch, public std::enabl
 
   worker& home_;
   broker& broker_;
-  boost::asio::ip::tcp::socket socket_;
-  std::string remote_;
+  std::unique_ptr<transport> transport_;
+  const std::string& remote_;
   phase phase_ = phase::awaiting_connect;
   codec::protocol_version version_ = codec::protocol_version::v3_1_1;
 

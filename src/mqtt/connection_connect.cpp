@@ -56,6 +56,7 @@ void connection::handle_connect(codec::connect& c) {
   if (c.username) request.username = *c.username;
   if (c.password) request.password = *c.password;
   request.remote_address = remote_;
+  request.secure = transport_->secure();
   auto auth = broker_.owner().authenticate(request);
   if (!auth.who) {
     refuse(auth.refusal, auth.reason);

@@ -38,8 +38,14 @@ asio::ip::tcp::endpoint parse_endpoint(const std::string& host_port) {
   return {address, static_cast<unsigned short>(port)};
 }
 
-listener::listener(worker_pool& workers, broker& target, const asio::ip::tcp::endpoint& endpoint, std::string label)
-    : workers_(workers), broker_(target), acceptor_(workers.system().context()), label_(std::move(label)) {
+listener::listener(worker_pool& workers, broker& target, const asio::ip::tcp::endpoint& endpoint, std::string label,
+                   transport_kind kind, asio::ssl::context* tls)
+    : workers_(workers),
+      broker_(target),
+      acceptor_(workers.system().context()),
+      label_(std::move(label)),
+      kind_(kind),
+      tls_(tls) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -47,8 +53,8 @@ listener::listener(worker_pool& workers, broker& target, const asio::ip::tcp::en
 }
 
 void listener::start() {
-  spdlog::info("{} listening on {}:{}", label_, acceptor_.local_endpoint().address().to_string(),
-               acceptor_.local_endpoint().port());
+  spdlog::info("{} listening on {}:{} ({})", label_, acceptor_.local_endpoint().address().to_string(),
+               acceptor_.local_endpoint().port(), to_string(kind_));
   asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
 }
 
@@ -67,7 +73,7 @@ asio::awaitable<void> listener::accept_loop() {
     }
     // The connection must start on its own worker's thread.
     asio::post(home.context(), [&home, this, s = std::move(socket)]() mutable {
-      std::make_shared<connection>(home, broker_, std::move(s))->start();
+      std::make_shared<connection>(home, broker_, make_transport(kind_, std::move(s), home, tls_))->start();
     });
   }
 }

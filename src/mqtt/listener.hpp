@@ -1,8 +1,9 @@
 #pragma once
-// Accepts TCP connections on one address and hands each to a worker (round-robin) as a connection
-// of one broker.
+// Accepts connections on one address and hands each to a worker (round-robin) as a connection of
+// one broker, over one kind of transport.
 
 #include "mqtt/broker.hpp"
+#include "mqtt/transport.hpp"
 #include "mqtt/worker_pool.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -18,7 +19,9 @@ boost::asio::ip::tcp::endpoint parse_endpoint(const std::string& host_port);
 class listener {
  public:
   // Binds at once; throws boost::system::system_error when the address is taken.
-  listener(worker_pool& workers, broker& target, const boost::asio::ip::tcp::endpoint& endpoint, std::string label);
+  // `tls` is required for the TLS kinds and must outlive the listener.
+  listener(worker_pool& workers, broker& target, const boost::asio::ip::tcp::endpoint& endpoint, std::string label,
+           transport_kind kind = transport_kind::tcp, boost::asio::ssl::context* tls = nullptr);
 
   void start();
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
@@ -30,6 +33,8 @@ class listener {
   broker& broker_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::string label_;
+  transport_kind kind_;
+  boost::asio::ssl::context* tls_;
 };
 
 }  // namespace tether::mqtt
