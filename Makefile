@@ -44,7 +44,7 @@ build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	./$(BUILD_DIR)/tether serve
+	./$(BUILD_DIR)/tether serve --mqtt-listen 127.0.0.1:1885 --mqtt-allow-anonymous
 
 unit-test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
