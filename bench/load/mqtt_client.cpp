@@ -1,0 +1,268 @@
+#include "mqtt_client.hpp"
+
+#include "mqtt/codec/decoder.hpp"
+#include "mqtt/codec/encoder.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/write.hpp>
+
+#include <netinet/in.h>
+
+#include <cstring>
+#include <utility>
+
+namespace tether::bench {
+namespace codec = mqtt::codec;
+using boost::system::error_code;
+
+namespace {
+
+constexpr auto version = codec::protocol_version::v3_1_1;
+constexpr std::size_t max_packet_size = 16 * 1024 * 1024;
+
+error_code protocol_error() { return make_error_code(codec::codec_error::unexpected_packet); }
+error_code malformed() { return make_error_code(codec::codec_error::truncated); }
+
+std::uint16_t read_u16(const std::uint8_t* p) noexcept {
+  return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
+}
+
+// Lets many sockets share one source address: the port is picked at connect() from the full
+// 4-tuple instead of at bind(), so 127.0.0.x addresses are not limited by the ephemeral port range.
+void bind_without_port(tcp::socket& s, const asio::ip::address& source) {
+#ifdef IP_BIND_ADDRESS_NO_PORT
+  int one = 1;
+  ::setsockopt(s.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+#endif
+  s.bind(tcp::endpoint(source, 0));
+}
+
+}  // namespace
+
+mqtt_client::mqtt_client(asio::io_context& io, client_options options, client_events events)
+    : socket_(io), options_(std::move(options)), events_(std::move(events)) {}
+
+void mqtt_client::start(const tcp::endpoint& server, std::optional<asio::ip::address> source,
+                        std::function<void(const error_code&)> on_started) {
+  on_started_ = std::move(on_started);
+  error_code ec;
+  socket_.open(server.protocol(), ec);
+  if (!ec && source) {
+    try {
+      bind_without_port(socket_, *source);
+    } catch (const boost::system::system_error& e) {
+      ec = e.code();
+    }
+  }
+  if (ec) return fail("open", ec);
+  open_ = true;
+  socket_.async_connect(server, [this](const error_code& ec) {
+    if (ec) return fail("connect", ec);
+    // The client batches its own writes; Nagle would only delay acknowledgements.
+    socket_.set_option(tcp::no_delay(true));
+    codec::connect c;
+    c.client_id = options_.client_id;
+    c.keep_alive = options_.keep_alive;
+    codec::encode(c, version, out_);
+    flush();
+    in_.resize(options_.read_buffer_size);
+    read_more();
+  });
+}
+
+void mqtt_client::subscribe(std::string_view filter, std::uint8_t qos,
+                            std::function<void(std::uint8_t)> on_suback) {
+  on_suback_ = std::move(on_suback);
+  codec::subscribe s;
+  s.packet_id = 1;  // only one SUBSCRIBE is ever outstanding; publishes use their own ids
+  s.subscriptions.push_back({std::string(filter), qos});
+  codec::encode(s, version, out_);
+  flush();
+}
+
+void mqtt_client::publish(std::string_view topic, std::string_view payload, std::uint8_t qos) {
+  std::uint16_t id = 0;
+  if (qos > 0) id = take_packet_id(qos == 1 ? slot::awaiting_puback : slot::awaiting_pubrec);
+  codec::encode_publish(topic, payload, qos, false, false, id, version, out_);
+}
+
+std::uint16_t mqtt_client::take_packet_id(slot state) {
+  if (slots_.empty()) slots_.assign(65536, slot::free);
+  // Acknowledgements mostly come back in order, so the next id is almost always free at once.
+  do {
+    ++next_id_;
+    if (next_id_ == 0) next_id_ = 1;
+  } while (slots_[next_id_] != slot::free);
+  slots_[next_id_] = state;
+  ++inflight_;
+  return next_id_;
+}
+
+void mqtt_client::flush() {
+  if (write_in_flight_ || out_.empty() || !open_) return;
+  std::swap(out_, writing_);
+  out_.clear();
+  write_in_flight_ = true;
+  asio::async_write(socket_, asio::buffer(writing_),
+                    [this](const error_code& ec, std::size_t) { on_written(ec); });
+}
+
+void mqtt_client::on_written(const error_code& ec) {
+  write_in_flight_ = false;
+  writing_.clear();
+  if (ec) return fail("write", ec);
+  if (closing_ && out_.empty()) return close();
+  flush();
+  if (events_.on_ready) events_.on_ready();
+}
+
+void mqtt_client::disconnect() {
+  if (!open_ || closing_) return;
+  closing_ = true;
+  codec::encode(codec::disconnect{}, version, out_);
+  flush();
+}
+
+void mqtt_client::close() noexcept {
+  if (!open_) return;
+  open_ = false;
+  error_code ignored;
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+void mqtt_client::fail(std::string_view what, const error_code& ec) {
+  bool expected = closing_ || !open_;
+  close();
+  if (on_started_) return std::exchange(on_started_, nullptr)(ec);
+  if (!expected && events_.on_error) events_.on_error(what, ec);
+}
+
+void mqtt_client::read_more() {
+  socket_.async_read_some(asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
+                          [this](const error_code& ec, std::size_t n) { on_read(ec, n); });
+}
+
+void mqtt_client::on_read(const error_code& ec, std::size_t n) {
+  if (ec) return fail("read", ec);
+  in_end_ += n;
+  window_moved_ = false;
+  if (!handle_frames()) return;
+  make_room();
+  flush();  // acknowledgements of the whole batch in one write
+  if (window_moved_ && events_.on_ready) events_.on_ready();
+  if (open_) read_more();
+}
+
+// Moves a partial packet to the front, and grows the buffer when one packet does not fit.
+void mqtt_client::make_room() {
+  if (in_begin_ == in_end_) {
+    in_begin_ = in_end_ = 0;
+    return;
+  }
+  if (in_begin_ > 0) {
+    std::memmove(in_.data(), in_.data() + in_begin_, in_end_ - in_begin_);
+    in_end_ -= in_begin_;
+    in_begin_ = 0;
+  }
+  if (in_end_ == in_.size()) in_.resize(in_.size() * 2);
+}
+
+bool mqtt_client::handle_frames() {
+  while (in_begin_ < in_end_) {
+    std::span<const std::uint8_t> avail(in_.data() + in_begin_, in_end_ - in_begin_);
+    auto f = codec::find_frame(avail, max_packet_size);
+    if (f.status == codec::frame_status::incomplete) return true;
+    if (f.status == codec::frame_status::error) {
+      fail("frame", f.error);
+      return false;
+    }
+    auto body = avail.subspan(f.value.header_size, f.value.body_size);
+    bool ok = (f.value.first_byte >> 4) == static_cast<int>(codec::packet_type::publish)
+                  ? handle_publish(f.value.first_byte, body)
+                  : handle_control(f.value.first_byte, body);
+    if (!ok) return false;
+    in_begin_ += f.value.total_size();
+  }
+  return true;
+}
+
+// The hot path of a subscriber, parsed in place: the codec's decoder would copy topic and payload
+// into strings and validate the topic's UTF-8, work a load generator should not spend per message.
+bool mqtt_client::handle_publish(std::uint8_t first_byte, std::span<const std::uint8_t> body) {
+  auto qos = static_cast<std::uint8_t>((first_byte >> 1) & 0x03);
+  if (body.size() < 2) return fail("publish", malformed()), false;
+  std::size_t topic_size = read_u16(body.data());
+  std::size_t pos = 2 + topic_size + (qos > 0 ? 2 : 0);
+  if (qos == 3 || pos > body.size()) return fail("publish", malformed()), false;
+  std::string_view topic(reinterpret_cast<const char*>(body.data() + 2), topic_size);
+  if (qos == 1) codec::encode(codec::puback{read_u16(body.data() + 2 + topic_size)}, version, out_);
+  if (qos == 2) codec::encode(codec::pubrec{read_u16(body.data() + 2 + topic_size)}, version, out_);
+  if (events_.on_message) events_.on_message(topic, body.subspan(pos), qos);
+  return true;
+}
+
+bool mqtt_client::handle_control(std::uint8_t first_byte, std::span<const std::uint8_t> body) {
+  auto p = codec::decode_server_packet(first_byte, body, version);
+  if (!p) return fail("decode", p.error()), false;
+  bool ok = std::visit(
+      [this](const auto& packet) {
+        using T = std::decay_t<decltype(packet)>;
+        if constexpr (std::is_same_v<T, codec::pingresp>) {
+          return true;
+        } else if constexpr (requires { handle(packet); }) {
+          return handle(packet);
+        } else {
+          return false;
+        }
+      },
+      *p);
+  if (!ok) fail("unexpected packet", protocol_error());
+  return ok;
+}
+
+bool mqtt_client::handle(const codec::connack& p) {
+  if (p.code != codec::connack_code::accepted) return false;
+  if (on_started_) std::exchange(on_started_, nullptr)(error_code{});
+  return true;
+}
+
+bool mqtt_client::handle(const codec::suback& p) {
+  if (!on_suback_ || p.return_codes.empty()) return false;
+  std::exchange(on_suback_, nullptr)(p.return_codes.front());
+  return true;
+}
+
+bool mqtt_client::handle(const codec::puback& p) {
+  return complete(p.packet_id, slot::awaiting_puback, slot::free);
+}
+
+bool mqtt_client::handle(const codec::pubrec& p) {
+  if (!complete(p.packet_id, slot::awaiting_pubrec, slot::awaiting_pubcomp)) return false;
+  codec::encode(codec::pubrel{p.packet_id}, version, out_);
+  return true;
+}
+
+// The receiving half of QoS 2: the message was handed over at PUBLISH; PUBREL only needs PUBCOMP.
+bool mqtt_client::handle(const codec::pubrel& p) {
+  codec::encode(codec::pubcomp{p.packet_id}, version, out_);
+  return true;
+}
+
+bool mqtt_client::handle(const codec::pubcomp& p) {
+  return complete(p.packet_id, slot::awaiting_pubcomp, slot::free);
+}
+
+// Moves a packet id from `expected` to `next`; an acknowledgement for an id not in that state is a
+// protocol error of the server.
+bool mqtt_client::complete(std::uint16_t id, slot expected, slot next) {
+  if (slots_.empty() || slots_[id] != expected) return false;
+  slots_[id] = next;
+  if (next == slot::free) {
+    --inflight_;
+    window_moved_ = true;
+  }
+  return true;
+}
+
+}  // namespace tether::bench
