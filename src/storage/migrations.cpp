@@ -25,6 +25,41 @@ constexpr std::array all_migrations{
         realm TEXT NOT NULL, topic TEXT NOT NULL, payload BLOB NOT NULL, qos INTEGER NOT NULL,
         PRIMARY KEY (realm, topic)) WITHOUT ROWID;
     )sql"},
+    // Registry (src/registry): gateways, applications, end devices, API keys (hashed secrets), and a
+    // version counter bumped in the same transaction as every registry write, which running servers poll.
+    migration{2, R"sql(
+      CREATE TABLE registry_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+      INSERT INTO registry_version (id, version) VALUES (1, 0);
+      CREATE TABLE gateways (
+        gateway_id TEXT PRIMARY KEY, eui BLOB UNIQUE, frequency_plan_id TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        latitude TEXT, longitude TEXT, altitude TEXT,
+        created_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE applications (
+        application_id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE end_devices (
+        application_id TEXT NOT NULL REFERENCES applications (application_id) ON DELETE CASCADE,
+        device_id TEXT NOT NULL,
+        activation TEXT NOT NULL CHECK (activation IN ('OTAA', 'ABP')),
+        dev_eui BLOB, join_eui BLOB, app_key BLOB, dev_addr BLOB, nwk_s_key BLOB, app_s_key BLOB,
+        lorawan_version TEXT NOT NULL, device_class TEXT NOT NULL CHECK (device_class IN ('A', 'C')),
+        frequency_plan_id TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (application_id, device_id)) WITHOUT ROWID;
+      CREATE UNIQUE INDEX end_devices_join_eui_dev_eui ON end_devices (join_eui, dev_eui) WHERE join_eui IS NOT NULL;
+      CREATE INDEX end_devices_dev_addr ON end_devices (dev_addr) WHERE dev_addr IS NOT NULL;
+      CREATE TABLE api_keys (
+        key_id TEXT PRIMARY KEY,
+        gateway_id TEXT REFERENCES gateways (gateway_id) ON DELETE CASCADE,
+        application_id TEXT REFERENCES applications (application_id) ON DELETE CASCADE,
+        secret_hash BLOB NOT NULL, rights TEXT NOT NULL, name TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        CHECK ((gateway_id IS NULL) <> (application_id IS NULL))) WITHOUT ROWID;
+      CREATE INDEX api_keys_gateway ON api_keys (gateway_id) WHERE gateway_id IS NOT NULL;
+      CREATE INDEX api_keys_application ON api_keys (application_id) WHERE application_id IS NOT NULL;
+    )sql"},
 };
 
 }  // namespace

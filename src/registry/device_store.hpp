@@ -1,0 +1,31 @@
+#pragma once
+// End devices in the registry database, keyed by (application ID, device ID). An OTAA device's
+// JoinEUI/DevEUI pair is unique across the registry. Every write bumps the registry version.
+
+#include "registry/end_device.hpp"
+#include "registry/error.hpp"
+#include "storage/sqlite.hpp"
+
+#include <string_view>
+#include <vector>
+
+namespace tether::registry {
+
+class device_store {
+ public:
+  explicit device_store(storage::database& db) : db_(db) {}
+
+  // Validates; unknown_application, already_exists, eui_in_use.
+  result<end_device> create(end_device d);
+  result<end_device> get(std::string_view application_id, std::string_view device_id);
+  // unknown_application; ordered by device ID.
+  result<std::vector<end_device>> list(std::string_view application_id);
+  // Every device of every application (for the network core's caches).
+  std::vector<end_device> list_all();
+  result<void> remove(std::string_view application_id, std::string_view device_id);  // not_found
+
+ private:
+  storage::database& db_;
+};
+
+}  // namespace tether::registry
