@@ -30,6 +30,9 @@ ulimit -n "$(ulimit -Hn)"
 connections=${CONNECTIONS:-$(( $(ulimit -n) - 500 ))}
 
 work=$(mktemp -d /tmp/tether-compare.XXXXXX)
+# Snapshot the binaries: a rebuild in the tree during the run must not swap them out under us.
+cp "$tether" "$work/tether" && tether=$work/tether
+cp "$bench" "$work/tether-bench" && bench=$work/tether-bench
 results=$work/results.tsv
 : >"$results"
 server_pid=""
@@ -105,7 +108,8 @@ run_case() {
   [[ -n $json ]] || json='{"ok":false}'
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$name" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN{printf "%.3f", b-a}')" \
     "$hwm" "$rc" "$json" >>"$results"
-  echo "  $case on $name: rc=$rc $(cut -c1-150 <<<"$json")" >&2
+  echo "  $case on $name: rc=$rc $json" >&2
+  [[ $rc == 0 ]] || sed 's/^/    tether-bench: /' "$work/bench.err" >&2
 }
 
 servers=(tether mosq-a mosq-b)
