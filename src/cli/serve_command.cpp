@@ -7,6 +7,8 @@
 #include "mqtt/tls_context.hpp"
 #include "mqtt/worker_pool.hpp"
 #include "plain/plain_realm.hpp"
+#include "storage/migrations.hpp"
+#include "storage/mqtt_state_store.hpp"
 
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
@@ -101,6 +103,12 @@ std::unique_ptr<plain::plain_realm> make_plain_realm(const serve_options& o) {
 int serve(const serve_options& o) {
   spdlog::set_level(spdlog::level::from_str(o.log_level));
   std::filesystem::create_directories(o.data_dir);
+  const auto db_path = (std::filesystem::path(o.data_dir) / "tether.db").string();
+  {
+    storage::database db(db_path);
+    storage::migrate(db);
+  }
+  storage::mqtt_state_store mqtt_state(db_path);
 
   mqtt::worker_pool workers(o.workers);
   std::vector<std::unique_ptr<mqtt::realm>> realms;
@@ -134,8 +142,10 @@ int serve(const serve_options& o) {
     bo.session.max_inflight = o.mqtt_max_inflight;
     bo.max_packet_size = o.mqtt_max_packet_size;
     realms.push_back(make_plain_realm(o));
+    auto& journal = mqtt_state.journal_for("mqtt");
     brokers.push_back(std::make_unique<mqtt::broker>(*realms.back(), bo, workers.size(),
-                                                     workers.system().context().get_executor()));
+                                                     workers.system().context().get_executor(), &journal));
+    brokers.back()->restore(mqtt_state.load("mqtt"));
     open_all(*brokers.back(), "mqtt", o.mqtt_listen, o.mqtt_tls_listen, o.mqtt_ws_listen, o.mqtt_wss_listen);
   }
   if (listeners.empty()) {

@@ -6,11 +6,12 @@
 namespace tether::mqtt {
 
 broker::broker(realm& owner, broker_options options, std::size_t workers,
-               boost::asio::any_io_executor system_executor)
+               boost::asio::any_io_executor system_executor, session_journal* journal)
     : realm_(owner),
       options_(options),
+      journal_(journal),
       index_(workers + 1),  // the last view belongs to the system executor
-      retained_(options.max_retained),
+      retained_(options.max_retained, journal),
       system_executor_(system_executor),
       sys_timer_(system_executor),
       system_worker_(workers) {
@@ -18,6 +19,22 @@ broker::broker(realm& owner, broker_options options, std::size_t workers,
 }
 
 broker::~broker() = default;
+
+void broker::restore(const restored_state& state) {
+  retained_.restore(state.retained);
+  std::lock_guard lock(sessions_mutex_);
+  for (const auto& r : state.sessions) {
+    auto s = std::make_shared<session>(r.client_id, true, options_.session, journal_);
+    s->restore(r.queue);
+    for (const auto& [filter, qos] : r.subscriptions) {
+      s->set_subscription(filter, qos);
+      index_.add(filter, s, qos);
+    }
+    sessions_[r.client_id] = std::move(s);
+  }
+  spdlog::info("[{}] restored {} persistent session(s) and {} retained message(s)", realm_.name(),
+               state.sessions.size(), state.retained.size());
+}
 
 session_grant broker::open_session(const std::string& client_id, bool clean, std::shared_ptr<session_link> link,
                                    principal_ptr who) {
@@ -29,9 +46,12 @@ session_grant broker::open_session(const std::string& client_id, bool clean, std
     if (slot && (clean || !slot->persistent())) {
       discarded = std::move(slot);
       grant.taken_over = discarded->attach(nullptr, nullptr);
+      discarded->discard();
+      if (discarded->journaled()) journal_->session_closed(client_id);
     }
     if (!slot) {
-      slot = std::make_shared<session>(client_id, !clean, options_.session);
+      slot = std::make_shared<session>(client_id, !clean, options_.session, journal_);
+      if (slot->journaled()) journal_->session_opened(client_id);
     } else {
       grant.present = true;
     }
@@ -50,6 +70,7 @@ void broker::close_session(const std::shared_ptr<session>& s, const session_link
   if (!s->attached_to(link)) return;  // taken over: the session lives on with its new connection
   s->detach(link);
   if (s->persistent()) return;
+  s->discard();
   {
     std::lock_guard lock(sessions_mutex_);
     auto it = sessions_.find(s->client_id());
@@ -65,18 +86,25 @@ void broker::drop_subscriptions(session& s) {
 std::vector<message_ptr> broker::subscribe(const std::shared_ptr<session>& s, const std::string& filter,
                                            std::uint8_t qos) {
   s->set_subscription(filter, qos);
+  if (s->journaled()) journal_->subscribed(s->client_id(), filter, qos);
   index_.add(filter, s, qos);
   return retained_.matching(filter);
 }
 
 void broker::unsubscribe(const std::shared_ptr<session>& s, const std::string& filter) {
-  if (s->erase_subscription(filter)) index_.remove(filter, s.get());
+  if (!s->erase_subscription(filter)) return;
+  if (s->journaled()) journal_->unsubscribed(s->client_id(), filter);
+  index_.remove(filter, s.get());
 }
 
 void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& outcome) {
-  if (msg->retain && !retained_.put(msg)) {
-    spdlog::warn("[{}] retained store full ({} topics): not retaining '{}'", realm_.name(), options_.max_retained,
-                 msg->topic);
+  if (msg->retain) {
+    if (!retained_.put(msg)) {
+      spdlog::warn("[{}] retained store full ({} topics): not retaining '{}'", realm_.name(), options_.max_retained,
+                   msg->topic);
+    } else if (journal_ && msg->qos > 0) {
+      outcome.journaled = true;
+    }
   }
   auto& matches = outcome.matches;
   index_.match(msg->topic, worker, matches);
@@ -87,19 +115,26 @@ void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& ou
       if (who && !realm_.authorize_read(*who, msg->topic)) continue;
     }
     auto qos = std::min(m.qos, msg->qos);
-    switch (m.target->enqueue(msg, qos, false)) {
+    auto result = m.target->enqueue(msg, qos, false);
+    if (result != enqueue_result::dropped) {
+      ++outcome.delivered;
+      if (qos > 0 && m.target->journaled()) outcome.journaled = true;
+    }
+    switch (result) {
       case enqueue_result::queued:
-        ++outcome.delivered;
         break;
       case enqueue_result::congested:
-        ++outcome.delivered;
         outcome.congested.push_back(m.owner);
         break;
       case enqueue_result::dropped:
         if (qos > 0) {
           stats_.publish_dropped.fetch_add(1, std::memory_order_relaxed);
-          spdlog::warn("[{}] queue of client '{}' full: dropped QoS {} message on '{}'", realm_.name(),
-                       m.target->client_id(), qos, msg->topic);
+          // Logged at the 1st, 2nd, 4th, 8th, ... drop of a session, so a flood cannot flood the log.
+          auto n = m.target->dropped();
+          if ((n & (n - 1)) == 0) {
+            spdlog::warn("[{}] queue of client '{}' full ({} messages): dropped QoS {} message on '{}' ({} so far)",
+                         realm_.name(), m.target->client_id(), options_.session.max_queued, qos, msg->topic, n);
+          }
         }
         break;
     }

@@ -32,16 +32,23 @@ struct session_grant {
 // Reused by the caller across messages, so routing does not allocate in the steady state.
 struct route_outcome {
   std::size_t delivered = 0;
+  bool journaled = false;  // some of it must reach the disk before the publisher's acknowledgement
   std::vector<std::shared_ptr<session>> congested;  // sessions over their queue limit
   std::vector<subscriber_match> matches;            // scratch
 };
 
 class broker : public realm_publisher {
  public:
-  broker(realm& owner, broker_options options, std::size_t workers, boost::asio::any_io_executor system_executor);
+  // `journal` (may be null: nothing survives a restart) records persistent sessions and retained messages.
+  broker(realm& owner, broker_options options, std::size_t workers, boost::asio::any_io_executor system_executor,
+         session_journal* journal = nullptr);
   ~broker() override;
 
   realm& owner() noexcept { return realm_; }
+  session_journal* journal() noexcept { return journal_; }
+
+  // Before the first client connects: persistent sessions and retained messages from the journal.
+  void restore(const restored_state& state);
   const broker_options& options() const noexcept { return options_; }
   broker_stats& stats() noexcept { return stats_; }
 
@@ -76,6 +83,7 @@ class broker : public realm_publisher {
   realm& realm_;
   broker_options options_;
   broker_stats stats_;
+  session_journal* journal_;
   subscription_index index_;
   retained_store retained_;
   boost::asio::any_io_executor system_executor_;

@@ -41,6 +41,7 @@ asio::awaitable<void> connection::read_loop() {
     }
     broker_.stats().bytes_received.fetch_add(data.size(), std::memory_order_relaxed);
     consume(data);
+    seal_held_acks();
     if (received_count_ != 0) {
       broker_.stats().messages_received.fetch_add(received_count_, std::memory_order_relaxed);
       received_count_ = 0;

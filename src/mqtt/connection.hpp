@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -62,6 +63,11 @@ class connection : public session_link, public deadline_watch, public std::enabl
 
   // Output.
   void send(const codec::packet& p);
+  // PUBACK/PUBREC: held back while what they acknowledge is not yet on disk (and behind earlier
+  // held-back ones, since acknowledgements keep the order of the PUBLISHes [MQTT-4.6.0-2]).
+  void send_ack(const codec::packet& p, bool needs_disk);
+  void seal_held_acks();
+  void release_acks(session_journal::ticket durable);
   void flush();
   void start_write();
   void on_written(boost::system::error_code ec);
@@ -95,6 +101,8 @@ class connection : public session_link, public deadline_watch, public std::enabl
   bool socket_closed_ = false;
 
   route_outcome route_;      // reused across messages
+  std::string held_acks_;    // acknowledgements of this read batch waiting for the disk
+  std::deque<std::pair<session_journal::ticket, std::string>> sealed_acks_;  // batches waiting for the disk
   std::optional<boost::asio::steady_timer> resume_timer_;  // publisher paused by a full subscriber queue
   std::size_t paused_for_ = 0;
 

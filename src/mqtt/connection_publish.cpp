@@ -4,17 +4,22 @@
 
 #include "mqtt/connection.hpp"
 
+#include "mqtt/codec/encoder.hpp"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
 
 namespace tether::mqtt {
 
 void connection::handle_publish(codec::publish& p) {
   ++received_count_;
   if (p.qos == 2 && !session_->begin_inbound_qos2(p.packet_id)) {
-    send(codec::pubrec{p.packet_id});  // a resend of a message already routed
+    send_ack(codec::pubrec{p.packet_id}, false);  // a resend of a message already routed
     return;
   }
+  route_.journaled = false;
   if (!broker_.owner().authorize_publish(*principal_, p.topic)) {
     // Acknowledged as usual so the client does not resend, but not delivered.
     spdlog::info("[{}] {} may not publish to '{}': dropped", broker_.owner().name(), client_id_, p.topic);
@@ -25,8 +30,37 @@ void connection::handle_publish(codec::publish& p) {
       broker_.route(msg, home_.index(), route_);
     }
   }
-  if (p.qos == 1) send(codec::puback{p.packet_id});
-  if (p.qos == 2) send(codec::pubrec{p.packet_id});
+  if (p.qos == 1) send_ack(codec::puback{p.packet_id}, route_.journaled);
+  if (p.qos == 2) send_ack(codec::pubrec{p.packet_id}, route_.journaled);
+}
+
+void connection::send_ack(const codec::packet& p, bool needs_disk) {
+  if (!needs_disk && held_acks_.empty() && sealed_acks_.empty()) {
+    send(p);
+    return;
+  }
+  codec::encode(p, version_, held_acks_);
+}
+
+void connection::seal_held_acks() {
+  if (held_acks_.empty()) return;
+  auto* journal = broker_.journal();
+  auto ticket = journal->mark();
+  sealed_acks_.emplace_back(ticket, std::move(held_acks_));
+  held_acks_.clear();
+  journal->when_durable(ticket, [weak = weak_from_this(), ticket] {
+    if (auto self = weak.lock()) {
+      boost::asio::post(self->transport_->executor(), [self, ticket] { self->release_acks(ticket); });
+    }
+  });
+}
+
+void connection::release_acks(session_journal::ticket durable) {
+  while (!sealed_acks_.empty() && sealed_acks_.front().first <= durable) {
+    tx_ += sealed_acks_.front().second;
+    sealed_acks_.pop_front();
+  }
+  flush();
 }
 
 void connection::handle_pubrel(const codec::pubrel& p) {

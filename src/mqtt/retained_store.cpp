@@ -6,18 +6,27 @@ namespace tether::mqtt {
 
 bool retained_store::put(const message_ptr& msg) {
   std::lock_guard lock(mutex_);
+  // The broker's own $SYS figures are rebuilt at start; writing them to disk would only cost.
+  auto* journal = msg->topic.starts_with("$SYS/") ? nullptr : journal_;
   if (msg->payload.empty()) {
-    messages_.erase(msg->topic);
+    if (messages_.erase(msg->topic) && journal) journal->retained(msg);
     return true;
   }
   auto it = messages_.find(msg->topic);
   if (it != messages_.end()) {
     it->second = msg;
-    return true;
+  } else if (messages_.size() >= max_messages_) {
+    return false;
+  } else {
+    messages_.emplace(msg->topic, msg);
   }
-  if (messages_.size() >= max_messages_) return false;
-  messages_.emplace(msg->topic, msg);
+  if (journal) journal->retained(msg);
   return true;
+}
+
+void retained_store::restore(const std::vector<message_ptr>& messages) {
+  std::lock_guard lock(mutex_);
+  for (const auto& m : messages) messages_[m->topic] = m;
 }
 
 std::vector<message_ptr> retained_store::matching(std::string_view filter) const {

@@ -3,6 +3,7 @@
 // cleared by an empty payload [MQTT-3.3.1-10/11].
 
 #include "mqtt/message.hpp"
+#include "mqtt/session_journal.hpp"
 
 #include <map>
 #include <mutex>
@@ -14,7 +15,13 @@ namespace tether::mqtt {
 
 class retained_store {
  public:
-  explicit retained_store(std::size_t max_messages) : max_messages_(max_messages) {}
+  // `journal` (may be null) records every change, under the store's lock so that disk and memory
+  // agree on which of two racing publishes came last.
+  explicit retained_store(std::size_t max_messages, session_journal* journal = nullptr)
+      : max_messages_(max_messages), journal_(journal) {}
+
+  // Loads what a journal restored, without journaling it again.
+  void restore(const std::vector<message_ptr>& messages);
 
   // Stores, replaces or (empty payload) clears. False when the store is full and the message was not kept.
   bool put(const message_ptr& msg);
@@ -25,6 +32,7 @@ class retained_store {
   mutable std::mutex mutex_;
   std::map<std::string, message_ptr, std::less<>> messages_;
   std::size_t max_messages_;
+  session_journal* journal_;
 };
 
 }  // namespace tether::mqtt

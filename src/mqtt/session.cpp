@@ -2,12 +2,26 @@
 
 #include "mqtt/codec/encoder.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace tether::mqtt {
 
-session::session(std::string client_id, bool persistent, session_limits limits)
-    : client_id_(std::move(client_id)), persistent_(persistent), limits_(limits) {}
+session::session(std::string client_id, bool persistent, session_limits limits, session_journal* journal)
+    : client_id_(std::move(client_id)), persistent_(persistent), limits_(limits), journal_(persistent ? journal : nullptr) {}
+
+void session::restore(const std::vector<restored_message>& queue) {
+  std::lock_guard lock(mutex_);
+  for (const auto& m : queue) {
+    last_seq_ = std::max(last_seq_, m.seq);
+    if (m.released_packet_id != 0) {
+      in_flight_.emplace(m.released_packet_id, in_flight{nullptr, m.qos, m.retain, true, m.seq});
+      redeliver_ = true;
+    } else {
+      queue_.push_back({m.msg, m.qos, m.retain, true, m.seq});
+    }
+  }
+}
 
 std::size_t session::hard_limit() const {
   return link_ ? limits_.max_queued * limits_.online_queue_factor : limits_.max_queued;
@@ -18,13 +32,19 @@ enqueue_result session::enqueue(const message_ptr& msg, std::uint8_t qos, bool r
   enqueue_result result = enqueue_result::queued;
   {
     std::lock_guard lock(mutex_);
+    if (discarded_) return enqueue_result::dropped;
     // QoS 0 is not queued for an offline client (nothing promises its delivery).
     if (!link_ && qos == 0) return enqueue_result::dropped;
     if (queue_.size() >= hard_limit()) {
       ++dropped_;
       return enqueue_result::dropped;
     }
-    queue_.push_back({msg, qos, retain_flag});
+    std::uint64_t seq = 0;
+    if (journal_ && qos > 0) {
+      seq = ++last_seq_;
+      journal_->queued(client_id_, seq, msg, qos, retain_flag);  // under the lock: ordered before its ack
+    }
+    queue_.push_back({msg, qos, retain_flag, false, seq});
     if (link_ && queue_.size() >= limits_.max_queued) result = enqueue_result::congested;
     if (link_ && !wake_requested_) {
       wake_requested_ = true;
@@ -76,6 +96,12 @@ void session::detach(const session_link* link) {
   for (auto& w : waiters) w();
 }
 
+void session::discard() {
+  std::lock_guard lock(mutex_);
+  discarded_ = true;
+  queue_.clear();
+}
+
 bool session::attached_to(const session_link* link) const {
   std::lock_guard lock(mutex_);
   return link_.get() == link;
@@ -115,8 +141,8 @@ bool session::drain(const session_link* link, std::string& out, codec::protocol_
       } else {
         if (limits_.max_inflight != 0 && in_flight_.size() >= limits_.max_inflight) break;
         auto id = next_packet_id();
-        codec::encode_publish(p.msg->topic, p.msg->payload, p.qos, p.retain, false, id, version, out);
-        in_flight_.emplace(id, in_flight{std::move(p.msg), p.qos, p.retain, false});
+        codec::encode_publish(p.msg->topic, p.msg->payload, p.qos, p.retain, p.dup, id, version, out);
+        in_flight_.emplace(id, in_flight{std::move(p.msg), p.qos, p.retain, false, p.seq});
       }
       ++sent;
       queue_.pop_front();
@@ -134,6 +160,7 @@ session::ack_result session::on_puback(std::uint16_t packet_id) {
   auto it = in_flight_.find(packet_id);
   if (it == in_flight_.end()) return ack_result::unknown;
   if (it->second.qos != 1) return ack_result::mismatch;
+  if (journal_) journal_->delivered(client_id_, it->second.seq);
   in_flight_.erase(it);
   return ack_result::ok;
 }
@@ -143,6 +170,7 @@ session::ack_result session::on_pubrec(std::uint16_t packet_id) {
   auto it = in_flight_.find(packet_id);
   if (it == in_flight_.end()) return ack_result::unknown;
   if (it->second.qos != 2) return ack_result::mismatch;
+  if (journal_ && !it->second.released) journal_->released(client_id_, it->second.seq, packet_id);
   it->second.released = true;  // a repeated PUBREC just gets PUBREL again
   it->second.msg.reset();      // only the identifier matters from here on
   return ack_result::ok;
@@ -153,6 +181,7 @@ session::ack_result session::on_pubcomp(std::uint16_t packet_id) {
   auto it = in_flight_.find(packet_id);
   if (it == in_flight_.end()) return ack_result::unknown;
   if (!it->second.released) return ack_result::mismatch;
+  if (journal_) journal_->delivered(client_id_, it->second.seq);
   in_flight_.erase(it);
   return ack_result::ok;
 }

@@ -8,6 +8,7 @@
 #include "mqtt/codec/packet.hpp"
 #include "mqtt/message.hpp"
 #include "mqtt/realm.hpp"
+#include "mqtt/session_journal.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -45,10 +46,17 @@ enum class enqueue_result {
 
 class session {
  public:
-  session(std::string client_id, bool persistent, session_limits limits);
+  // `journal` (persistent sessions only, may be null) records what must survive a restart.
+  session(std::string client_id, bool persistent, session_limits limits, session_journal* journal = nullptr);
 
   const std::string& client_id() const noexcept { return client_id_; }
   bool persistent() const noexcept { return persistent_; }
+  // Whether QoS 1/2 messages queued here are written to disk (their acknowledgement waits for it).
+  bool journaled() const noexcept { return journal_ != nullptr; }
+
+  // After a restart: messages that were queued or in flight. They go out again with DUP set, since
+  // the client may have seen them before the restart.
+  void restore(const std::vector<restored_message>& queue);
 
   // Any thread.
   enqueue_result enqueue(const message_ptr& msg, std::uint8_t qos, bool retain_flag);
@@ -59,6 +67,8 @@ class session {
   // Returns the link it replaces (a connection being taken over), if any.
   std::shared_ptr<session_link> attach(std::shared_ptr<session_link> link, principal_ptr who);
   void detach(const session_link* link);
+  // The session is gone (clean disconnect or replaced): refuse every later message.
+  void discard();
   bool attached_to(const session_link* link) const;
   principal_ptr owner() const;
 
@@ -92,12 +102,15 @@ class session {
     message_ptr msg;
     std::uint8_t qos = 0;
     bool retain = false;
+    bool dup = false;
+    std::uint64_t seq = 0;  // journal position (journaled sessions only)
   };
   struct in_flight {
     message_ptr msg;
     std::uint8_t qos = 0;
     bool retain = false;
     bool released = false;  // QoS 2: PUBREC received, PUBREL sent
+    std::uint64_t seq = 0;
   };
 
   std::uint16_t next_packet_id();
@@ -107,12 +120,15 @@ class session {
   const std::string client_id_;
   const bool persistent_;
   const session_limits limits_;
+  session_journal* const journal_;
+  std::uint64_t last_seq_ = 0;
 
   mutable std::mutex mutex_;
   std::shared_ptr<session_link> link_;
   principal_ptr owner_;
   bool wake_requested_ = false;
   bool redeliver_ = false;  // after a reconnect, resend everything in flight with DUP
+  bool discarded_ = false;
   std::deque<pending> queue_;
   std::map<std::uint16_t, in_flight> in_flight_;
   std::set<std::uint16_t> inbound_qos2_;

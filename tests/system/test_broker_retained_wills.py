@@ -73,7 +73,6 @@ def test_retained_with_mosquitto_clients(broker):
         sub.stop()
 
 
-@pytest.mark.xfail(strict=True, reason="durable retained messages land with the storage issue (#5)")
 def test_retained_survives_restart_with_data_dir(broker, target):
     """Retained QoS>0 messages are durable (Tether keeps them in --data-dir; Mosquitto here runs without persistence)."""
     if target == "mosquitto":
