@@ -51,12 +51,19 @@ bool grants(access have, access needed) {
 acl_file acl_file::load(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read ACL file " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse(text.str(), path);
+}
+
+acl_file acl_file::parse(std::string_view text, const std::string& name) {
+  std::istringstream in{std::string(text)};
   acl_file acl;
   std::vector<rule>* current = &acl.anonymous_;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     auto fail = [&](const std::string& why) {
-      throw std::runtime_error(path + ":" + std::to_string(number) + ": " + why);
+      throw std::runtime_error(name + ":" + std::to_string(number) + ": " + why);
     };
     std::istringstream words(line);
     std::string keyword;

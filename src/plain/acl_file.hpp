@@ -18,6 +18,8 @@ class acl_file {
  public:
   // Throws std::runtime_error naming the file, line and cause.
   static acl_file load(const std::string& path);
+  // The same from the file's text; `name` stands for the file in error messages.
+  static acl_file parse(std::string_view text, const std::string& name);
 
   // `user` empty for an anonymous client.
   bool may_write(std::string_view user, std::string_view client_id, std::string_view topic) const;

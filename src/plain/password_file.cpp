@@ -60,6 +60,13 @@ std::optional<parsed_hash> parse_hash(std::string_view text) {
 password_file password_file::load(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error("cannot read password file " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse(text.str(), path);
+}
+
+password_file password_file::parse(std::string_view text, const std::string& name) {
+  std::istringstream in{std::string(text)};
   password_file file;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
@@ -67,7 +74,7 @@ password_file password_file::load(const std::string& path) {
     if (line.empty() || line[0] == '#') continue;
     auto colon = line.find(':');
     if (colon == std::string::npos || colon == 0 || !parse_hash(std::string_view(line).substr(colon + 1))) {
-      throw std::runtime_error(path + ":" + std::to_string(number) + ": expected user:$pbkdf2-sha512$...");
+      throw std::runtime_error(name + ":" + std::to_string(number) + ": expected user:$pbkdf2-sha512$...");
     }
     file.users_[line.substr(0, colon)] = line.substr(colon + 1);
   }

@@ -13,6 +13,8 @@ class password_file {
  public:
   // Throws std::runtime_error with the file, line and cause when the file cannot be read or parsed.
   static password_file load(const std::string& path);
+  // The same from the file's text; `name` stands for the file in error messages.
+  static password_file parse(std::string_view text, const std::string& name);
 
   // Constant-time comparison of the derived key.
   bool verify(std::string_view user, std::string_view password) const;
