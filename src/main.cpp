@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   tether::cli::add_serve_command(app, ctx);
   tether::cli::add_mqtt_passwd_command(app, ctx);
   tether::cli::add_lorawan_command(app, ctx);
+  tether::cli::add_gateway_command(app, ctx);
+  tether::cli::add_application_command(app, ctx);
+  tether::cli::add_device_command(app, ctx);
+  tether::cli::add_key_command(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -13,5 +13,9 @@ struct command_context {
 void add_serve_command(CLI::App& app, command_context& ctx);
 void add_mqtt_passwd_command(CLI::App& app, command_context& ctx);
 void add_lorawan_command(CLI::App& app, command_context& ctx);
+void add_gateway_command(CLI::App& app, command_context& ctx);
+void add_application_command(CLI::App& app, command_context& ctx);
+void add_device_command(CLI::App& app, command_context& ctx);
+void add_key_command(CLI::App& app, command_context& ctx);
 
 }  // namespace tether::cli

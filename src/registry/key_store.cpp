@@ -68,7 +68,7 @@ result<created_key> key_store::create(const entity_ref& owner, const rights& gra
   } else {
     insert.bind_null(2).bind(3, owner.id);
   }
-  insert.bind(4, rights_text(granted)).bind(5, name).bind(6, out.key.created_at);
+  insert.bind(4, rights_text(granted)).bind(5, std::string(name)).bind(6, out.key.created_at);
   insert.bind_blob(7, hash_secret(parts.secret));
   insert.run();
   bump_registry_version(db_);

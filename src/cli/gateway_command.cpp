@@ -1,0 +1,185 @@
+// `tether gateway create|list|show|delete`: the gateways in the registry.
+
+#include "cli/commands.hpp"
+#include "cli/registry_cli.hpp"
+#include "registry/gateway_store.hpp"
+#include "registry/ids.hpp"
+#include "registry/validation.hpp"
+
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+namespace tether::cli {
+namespace {
+
+using nlohmann::json;
+
+json to_json(const registry::gateway& g) {
+  json out{{"gateway_id", g.gateway_id},
+           {"eui", g.eui ? json(g.eui->to_hex()) : json(nullptr)},
+           {"frequency_plan_id", g.frequency_plan_id},
+           {"name", g.name},
+           {"created_at", format_time(g.created_at)}};
+  if (g.location) {
+    out["location"] = {{"latitude", g.location->latitude},
+                       {"longitude", g.location->longitude},
+                       {"altitude", g.location->altitude}};
+  }
+  return out;
+}
+
+void print_details(const registry::gateway& g) {
+  std::cout << "gateway_id:        " << g.gateway_id << '\n'
+            << "eui:               " << (g.eui ? g.eui->to_hex() : "-") << '\n'
+            << "frequency_plan_id: " << g.frequency_plan_id << '\n'
+            << "name:              " << g.name << '\n';
+  if (g.location) {
+    std::cout << "location:          " << g.location->latitude << ", " << g.location->longitude << ", "
+              << g.location->altitude << " m\n";
+  }
+  std::cout << "created_at:        " << format_time(g.created_at) << '\n';
+}
+
+std::string subject(std::string_view id) { return "gateway " + in_quotes(id); }
+
+void add_create(CLI::App& parent, command_context& ctx) {
+  struct args {
+    registry_flags flags;
+    std::string id, eui, frequency_plan = "EU_863_870", name;
+    double latitude = 0, longitude = 0, altitude = 0;
+  };
+  auto a = std::make_shared<args>();
+  auto* cmd = parent.add_subcommand("create", "Register a gateway");
+  cmd->add_option("ID", a->id, "Gateway ID (3-36 of a-z, 0-9, '-')")->required();
+  cmd->add_option("--eui", a->eui, "Gateway EUI (16 hex digits)");
+  cmd->add_option("--frequency-plan", a->frequency_plan, "Frequency plan ID")->capture_default_str();
+  cmd->add_option("--name", a->name, "Display name");
+  auto* lat = cmd->add_option("--latitude", a->latitude, "Latitude in degrees");
+  auto* lon = cmd->add_option("--longitude", a->longitude, "Longitude in degrees");
+  auto* alt = cmd->add_option("--altitude", a->altitude, "Altitude in metres");
+  lat->needs(lon);
+  lon->needs(lat);
+  alt->needs(lat);
+  add_registry_flags(*cmd, a->flags);
+  set_registry_callback(*cmd, ctx, "gateway create", [a, lat] {
+    const char* command = "gateway create";
+    registry::gateway g;
+    g.gateway_id = a->id;
+    if (!registry::is_valid_id(a->id))
+      return fail(command, subject(a->id), registry::registry_error::invalid_id);
+    if (!a->eui.empty()) {
+      auto eui = registry::parse_eui(a->eui);
+      if (!eui) return fail(command, "--eui " + in_quotes(a->eui), eui.error());
+      g.eui = *eui;
+    }
+    if (int rc = check_frequency_plan(command, a->frequency_plan)) return rc;
+    g.frequency_plan_id = a->frequency_plan;
+    g.name = a->name;
+    if (lat->count() > 0) g.location = registry::location{a->latitude, a->longitude, a->altitude};
+    auto db = open_registry(a->flags.data_dir);
+    auto created = registry::gateway_store(*db).create(g);
+    if (!created) {
+      if (created.error() == registry::registry_error::eui_in_use) {
+        return fail(command, "EUI " + g.eui->to_hex() + " is already used by another gateway", 1);
+      }
+      return fail(command, subject(a->id), created.error());
+    }
+    if (a->flags.json) {
+      print_json(to_json(*created));
+    } else {
+      std::cout << "Created gateway " << created->gateway_id << '\n';
+    }
+    return 0;
+  });
+}
+
+void add_list(CLI::App& parent, command_context& ctx) {
+  auto a = std::make_shared<registry_flags>();
+  auto* cmd = parent.add_subcommand("list", "List gateways");
+  add_registry_flags(*cmd, *a);
+  set_registry_callback(*cmd, ctx, "gateway list", [a] {
+    auto db = open_registry(a->data_dir);
+    auto gateways = registry::gateway_store(*db).list();
+    if (a->json) {
+      json out = json::array();
+      for (const auto& g : gateways) out.push_back(to_json(g));
+      print_json(out);
+      return 0;
+    }
+    if (gateways.empty()) {
+      std::cout << "No gateways.\n";
+      return 0;
+    }
+    std::cout << std::left << std::setw(37) << "GATEWAY ID" << std::setw(18) << "EUI" << std::setw(20)
+              << "FREQUENCY PLAN"
+              << "NAME\n";
+    for (const auto& g : gateways) {
+      std::cout << std::setw(37) << g.gateway_id << std::setw(18) << (g.eui ? g.eui->to_hex() : "-")
+                << std::setw(20) << g.frequency_plan_id << g.name << '\n';
+    }
+    return 0;
+  });
+}
+
+void add_show(CLI::App& parent, command_context& ctx) {
+  struct args {
+    registry_flags flags;
+    std::string id;
+  };
+  auto a = std::make_shared<args>();
+  auto* cmd = parent.add_subcommand("show", "Show one gateway");
+  cmd->add_option("ID", a->id, "Gateway ID")->required();
+  add_registry_flags(*cmd, a->flags);
+  set_registry_callback(*cmd, ctx, "gateway show", [a] {
+    if (!registry::is_valid_id(a->id))
+      return fail("gateway show", subject(a->id), registry::registry_error::invalid_id);
+    auto db = open_registry(a->flags.data_dir);
+    auto g = registry::gateway_store(*db).get(a->id);
+    if (!g) return fail("gateway show", subject(a->id), g.error());
+    if (a->flags.json) {
+      print_json(to_json(*g));
+    } else {
+      print_details(*g);
+    }
+    return 0;
+  });
+}
+
+void add_delete(CLI::App& parent, command_context& ctx) {
+  struct args {
+    registry_flags flags;
+    std::string id;
+  };
+  auto a = std::make_shared<args>();
+  auto* cmd = parent.add_subcommand("delete", "Delete a gateway and its API keys");
+  cmd->add_option("ID", a->id, "Gateway ID")->required();
+  add_registry_flags(*cmd, a->flags);
+  set_registry_callback(*cmd, ctx, "gateway delete", [a] {
+    if (!registry::is_valid_id(a->id)) {
+      return fail("gateway delete", subject(a->id), registry::registry_error::invalid_id);
+    }
+    auto db = open_registry(a->flags.data_dir);
+    auto removed = registry::gateway_store(*db).remove(a->id);
+    if (!removed) return fail("gateway delete", subject(a->id), removed.error());
+    if (a->flags.json) {
+      print_json({{"deleted", {{"gateway_id", a->id}}}});
+    } else {
+      std::cout << "Deleted gateway " << a->id << " and its API keys\n";
+    }
+    return 0;
+  });
+}
+
+}  // namespace
+
+void add_gateway_command(CLI::App& app, command_context& ctx) {
+  auto* cmd = app.add_subcommand("gateway", "Manage gateways in the registry");
+  cmd->require_subcommand(1);
+  add_create(*cmd, ctx);
+  add_list(*cmd, ctx);
+  add_show(*cmd, ctx);
+  add_delete(*cmd, ctx);
+}
+
+}  // namespace tether::cli

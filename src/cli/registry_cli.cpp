@@ -1,0 +1,81 @@
+#include "cli/registry_cli.hpp"
+
+#include "lorawan/band/frequency_plan.hpp"
+#include "storage/migrations.hpp"
+#include "storage/paths.hpp"
+
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+namespace tether::cli {
+
+void add_registry_flags(CLI::App& cmd, registry_flags& flags) {
+  cmd.add_option("--data-dir", flags.data_dir, "Directory for the database and state")
+      ->envname("TETHER_DATA_DIR")
+      ->capture_default_str();
+  cmd.add_flag("--json", flags.json, "Print JSON for scripts");
+}
+
+std::unique_ptr<storage::database> open_registry(const std::string& data_dir) {
+  std::filesystem::create_directories(data_dir);
+  auto db = std::make_unique<storage::database>(storage::database_path(data_dir).string());
+  storage::migrate(*db);
+  return db;
+}
+
+void set_registry_callback(CLI::App& cmd, command_context& ctx, std::string name, std::function<int()> body) {
+  cmd.callback([&ctx, name = std::move(name), body = std::move(body)] {
+    try {
+      ctx.exit_code = body();
+    } catch (const std::exception& e) {
+      ctx.exit_code = fail(name, e.what(), 1);
+    }
+  });
+}
+
+int fail(std::string_view command, std::string_view text, int code) {
+  std::cerr << "tether " << command << ": " << text << '\n';
+  return code;
+}
+
+int fail(std::string_view command, std::string_view subject, const boost::system::error_code& ec) {
+  std::string text(subject);
+  if (ec == registry::registry_error::already_exists) {
+    text += " already exists";
+  } else if (ec == registry::registry_error::not_found) {
+    text += " not found";
+  } else if (ec == registry::registry_error::unknown_gateway ||
+             ec == registry::registry_error::unknown_application) {
+    text += " does not exist";
+  } else {
+    text += ": " + ec.message();
+  }
+  return fail(command, text, registry::is_invalid_input(ec) ? 2 : 1);
+}
+
+void print_json(const nlohmann::json& value) { std::cout << value.dump(2) << '\n'; }
+
+std::string format_time(std::int64_t unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+std::string in_quotes(std::string_view value) { return "'" + std::string(value) + "'"; }
+
+int check_frequency_plan(std::string_view command, const std::string& id) {
+  if (lorawan::band::find_frequency_plan(id)) return 0;
+  std::string known;
+  for (const auto& plan : lorawan::band::frequency_plan_ids()) {
+    if (!known.empty()) known += ", ";
+    known += plan;
+  }
+  return fail(command,
+              "--frequency-plan " + in_quotes(id) + ": unknown frequency plan (known: " + known + ")", 2);
+}
+
+}  // namespace tether::cli
