@@ -6,6 +6,7 @@
 // Handlers are split by packet family: connection_connect.cpp, connection_publish.cpp,
 // connection_subscribe.cpp; this file's .cpp holds the I/O, dispatch and closing.
 
+#include "core/ring_queue.hpp"
 #include "mqtt/broker.hpp"
 #include "mqtt/codec/packet.hpp"
 #include "mqtt/session.hpp"
@@ -16,7 +17,6 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -102,7 +102,7 @@ class connection : public session_link, public deadline_watch, public std::enabl
 
   route_outcome route_;      // reused across messages
   std::string held_acks_;    // acknowledgements of this read batch waiting for the disk
-  std::deque<std::pair<session_journal::ticket, std::string>> sealed_acks_;  // batches waiting for the disk
+  core::ring_queue<std::pair<session_journal::ticket, std::string>> sealed_acks_;  // batches waiting for the disk
   std::optional<boost::asio::steady_timer> resume_timer_;  // publisher paused by a full subscriber queue
   std::size_t paused_for_ = 0;
 

@@ -37,8 +37,10 @@ std::vector<message_ptr> retained_store::matching(std::string_view filter) const
     if (auto it = messages_.find(filter); it != messages_.end()) out.push_back(it->second);
     return out;
   }
-  // Only topics sharing the filter's literal prefix can match.
+  // Only topics sharing the filter's literal prefix can match; without its last '/', because
+  // "a/#" also matches "a" [MQTT-4.7.1-2].
   auto prefix = filter.substr(0, wildcard);
+  if (prefix.ends_with('/')) prefix.remove_suffix(1);
   for (auto it = messages_.lower_bound(prefix); it != messages_.end() && it->first.starts_with(prefix); ++it) {
     if (codec::topic_matches(filter, it->first)) out.push_back(it->second);
   }

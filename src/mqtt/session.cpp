@@ -58,7 +58,7 @@ enqueue_result session::enqueue(const message_ptr& msg, std::uint8_t qos, bool r
 void session::wait_for_room(std::function<void()> resume) {
   {
     std::lock_guard lock(mutex_);
-    if (queue_.size() >= limits_.max_queued / 2) {
+    if (queue_.size() >= room_mark()) {
       waiters_.push_back(std::move(resume));
       return;
     }
@@ -67,7 +67,7 @@ void session::wait_for_room(std::function<void()> resume) {
 }
 
 void session::wake_waiters_locked(std::vector<std::function<void()>>& out) {
-  if (!waiters_.empty() && queue_.size() < limits_.max_queued / 2) out.swap(waiters_);
+  if (!waiters_.empty() && queue_.size() < room_mark()) out.swap(waiters_);
 }
 
 std::shared_ptr<session_link> session::attach(std::shared_ptr<session_link> link, principal_ptr who) {
@@ -107,6 +107,12 @@ bool session::attached_to(const session_link* link) const {
   return link_.get() == link;
 }
 
+// "No limit" still stops at 65535: there are no more packet identifiers.
+bool session::window_full() const {
+  constexpr std::size_t identifiers = 65535;
+  return in_flight_.size() >= identifiers || (limits_.max_inflight != 0 && in_flight_.size() >= limits_.max_inflight);
+}
+
 std::uint16_t session::next_packet_id() {
   do {
     last_packet_id_ = static_cast<std::uint16_t>(last_packet_id_ + 1);
@@ -114,6 +120,9 @@ std::uint16_t session::next_packet_id() {
   } while (in_flight_.contains(last_packet_id_));
   return last_packet_id_;
 }
+
+// Paused publishers resume once the queue is below half its limit (and empty for a limit of 1).
+std::size_t session::room_mark() const { return std::max<std::size_t>(limits_.max_queued / 2, 1); }
 
 bool session::drain(const session_link* link, std::string& out, codec::protocol_version version,
                     std::size_t max_bytes, std::size_t& sent) {
@@ -139,7 +148,7 @@ bool session::drain(const session_link* link, std::string& out, codec::protocol_
       if (p.qos == 0) {
         codec::encode_publish(p.msg->topic, p.msg->payload, 0, p.retain, false, 0, version, out);
       } else {
-        if (limits_.max_inflight != 0 && in_flight_.size() >= limits_.max_inflight) break;
+        if (window_full()) break;
         auto id = next_packet_id();
         codec::encode_publish(p.msg->topic, p.msg->payload, p.qos, p.retain, p.dup, id, version, out);
         in_flight_.emplace(id, in_flight{std::move(p.msg), p.qos, p.retain, false, p.seq});
@@ -147,8 +156,7 @@ bool session::drain(const session_link* link, std::string& out, codec::protocol_
       ++sent;
       queue_.pop_front();
     }
-    bool window_full = limits_.max_inflight != 0 && in_flight_.size() >= limits_.max_inflight;
-    more = !queue_.empty() && !window_full;
+    more = !queue_.empty() && !window_full();
     wake_waiters_locked(waiters);
   }
   for (auto& w : waiters) w();

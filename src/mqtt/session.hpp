@@ -5,13 +5,13 @@
 // attached connection drains it on its own thread. A mutex per session guards this hand-over, so
 // no lock is shared between sessions.
 
+#include "core/ring_queue.hpp"
 #include "mqtt/codec/packet.hpp"
 #include "mqtt/message.hpp"
 #include "mqtt/realm.hpp"
 #include "mqtt/session_journal.hpp"
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -114,6 +114,8 @@ class session {
   };
 
   std::uint16_t next_packet_id();
+  bool window_full() const;
+  std::size_t room_mark() const;
   std::size_t hard_limit() const;
   void wake_waiters_locked(std::vector<std::function<void()>>& out);
 
@@ -129,7 +131,7 @@ class session {
   bool wake_requested_ = false;
   bool redeliver_ = false;  // after a reconnect, resend everything in flight with DUP
   bool discarded_ = false;
-  std::deque<pending> queue_;
+  core::ring_queue<pending> queue_;
   std::map<std::uint16_t, in_flight> in_flight_;
   std::set<std::uint16_t> inbound_qos2_;
   std::map<std::string, std::uint8_t> subscriptions_;

@@ -62,6 +62,7 @@ acl_file acl_file::parse(std::string_view text, const std::string& name) {
   std::vector<rule>* current = &acl.anonymous_;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // files written on Windows
     auto fail = [&](const std::string& why) {
       throw std::runtime_error(name + ":" + std::to_string(number) + ": " + why);
     };
@@ -81,12 +82,15 @@ acl_file acl_file::parse(std::string_view text, const std::string& name) {
     rule r;
     for (auto [word, a] : {std::pair{"readwrite ", access::readwrite}, std::pair{"read ", access::read},
                            std::pair{"write ", access::write}, std::pair{"deny ", access::deny}}) {
-      if (first.starts_with(word)) {
+      // The access word followed by a filter, or alone (then the filter is missing: an error below).
+      std::string_view bare = std::string_view(word).substr(0, std::string_view(word).size() - 1);
+      if (first.starts_with(word) || first == bare) {
         r.grants = a;
-        first.erase(0, std::string_view(word).size());
+        first.erase(0, std::min(first.size(), std::string_view(word).size()));
         break;
       }
     }
+    while (!first.empty() && first.front() == ' ') first.erase(0, 1);
     while (!first.empty() && first.back() == ' ') first.pop_back();
     r.filter = first;
     if (r.filter.empty() || mqtt::codec::validate_topic_filter(r.filter)) fail("invalid topic filter '" + r.filter + "'");

@@ -396,17 +396,17 @@ TEST_F(session_small_queue_test, DetachReleasesWaitingPublishers) {
   EXPECT_EQ(resumed, 1);
 }
 
-// BUG (src/mqtt/session.cpp, session::next_packet_id and session::drain): with max_inflight = 0 ("no limit")
+// Regression (was a bug in src/mqtt/session.cpp, session::next_packet_id and session::drain): with max_inflight = 0 ("no limit")
 // a client that never acknowledges can hold all 65535 identifiers; the next QoS 1/2 message then loops
-// forever in next_packet_id() while holding the session mutex, hanging the worker thread. Enabled as it
-// stands, this test hangs. Proposed fix: in drain(), treat 65535 messages in flight as a full window whatever
+// forever in next_packet_id() while holding the session mutex, hanging the worker thread. Before the fix
+// this test hung. Fixed by: in drain(), treat 65535 messages in flight as a full window whatever
 // max_inflight says. Expected once fixed: 65535 go out, the last one waits.
 class session_unlimited_window_test : public session_test {
  protected:
   session_unlimited_window_test() : session_test(session_limits{.max_queued = 70000, .max_inflight = 0}) {}
 };
 
-TEST_F(session_unlimited_window_test, DISABLED_UnlimitedWindowStopsWhenEveryIdentifierIsInFlight) {
+TEST_F(session_unlimited_window_test, UnlimitedWindowStopsWhenEveryIdentifierIsInFlight) {
   attach(link);
   for (int i = 0; i < 65536; ++i) enqueue("t", 1);
   auto out = drain(nullptr, std::size_t{1} << 30);
@@ -415,17 +415,17 @@ TEST_F(session_unlimited_window_test, DISABLED_UnlimitedWindowStopsWhenEveryIden
   EXPECT_FALSE(more);
 }
 
-// BUG (src/mqtt/session.cpp, session::wait_for_room and session::wake_waiters_locked): "room" means fewer
+// Regression (was a bug in src/mqtt/session.cpp, session::wait_for_room and session::wake_waiters_locked): "room" means fewer
 // than max_queued / 2 messages, which is 0 when max_queued is 1 (--mqtt-max-queued 1): a publisher paused by
 // `congested` is never resumed while the subscriber stays connected, even after its queue has drained
-// completely. Proposed fix: use std::max<std::size_t>(limits_.max_queued / 2, 1) as the threshold in both
+// completely. Fixed by: use std::max<std::size_t>(limits_.max_queued / 2, 1) as the threshold in both
 // wait_for_room() and wake_waiters_locked().
 class session_queue_of_one_test : public session_test {
  protected:
   session_queue_of_one_test() : session_test(session_limits{.max_queued = 1}) {}
 };
 
-TEST_F(session_queue_of_one_test, DISABLED_WaitForRoomFiresWhenAQueueOfOneDrains) {
+TEST_F(session_queue_of_one_test, WaitForRoomFiresWhenAQueueOfOneDrains) {
   attach(link);
   EXPECT_EQ(enqueue("t", 0), enqueue_result::congested);
   int resumed = 0;

@@ -223,24 +223,24 @@ TEST(acl_file_test, DenyRulesBlockSubscriptionsTheyCover) {
   EXPECT_FALSE(acl.may_read("", "c", "a/secret/x"));
 }
 
-// BUG (src/plain/acl_file.cpp:82-91, acl_file::parse): "topic read" or "topic deny" with the filter missing
+// Regression (was a bug in src/plain/acl_file.cpp:82-91, acl_file::parse): "topic read" or "topic deny" with the filter missing
 // is not an error: the access word fails to match "read " (it has no trailing space) and becomes the filter,
 // so the line silently grants readwrite on a topic named "read" or "deny". Mosquitto rejects such a line
-// ("Empty topic in ACL file"). Proposed fix: also take the access word when it is the whole rest of
+// ("Empty topic in ACL file"). Fixed by: also take the access word when it is the whole rest of
 // the line (`first == "read"`, ...), leaving an empty filter that the existing check rejects.
-TEST(acl_file_test, DISABLED_AccessWordWithoutFilterIsAnError) {
+TEST(acl_file_test, AccessWordWithoutFilterIsAnError) {
   EXPECT_THAT(parse_error("topic read\n"), HasSubstr("test.acl:1: "));
   EXPECT_THAT(parse_error("user alice\ntopic deny\n"), HasSubstr("test.acl:2: "));
   EXPECT_THAT(parse_error("pattern write\n"), HasSubstr("test.acl:1: "));
 }
 
-// BUG (src/plain/acl_file.cpp:64, acl_file::parse): a file with CRLF line ends (edited on
+// Regression (was a bug in src/plain/acl_file.cpp:64, acl_file::parse): a file with CRLF line ends (edited on
 // Windows) keeps the '\r' in user names and filters. "topic a/#\r" is refused with a puzzling
 // "invalid topic filter 'a/#\r'", and worse, "user alice\r" or "topic a/b\r" parse but never match,
 // so the rules silently stop applying. password_file strips the '\r', and Mosquitto strips it from
-// ACL lines too. Proposed fix: `if (!line.empty() && line.back() == '\r') line.pop_back();` right
+// ACL lines too. Fixed by: `if (!line.empty() && line.back() == '\r') line.pop_back();` right
 // after getline, as password_file does.
-TEST(acl_file_test, DISABLED_CrlfLineEndsAreAccepted) {
+TEST(acl_file_test, CrlfLineEndsAreAccepted) {
   EXPECT_EQ(parse_error("topic read public/#\r\n"), "");
   auto acl = acl_file::parse("topic read public/news\r\nuser alice\r\ntopic alice/x\r\n", "x");
   EXPECT_TRUE(acl.may_read("", "c", "public/news"));
