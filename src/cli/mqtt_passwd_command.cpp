@@ -15,7 +15,8 @@ void add_mqtt_passwd_command(CLI::App& app, command_context& ctx) {
     std::string user;
   };
   auto a = std::make_shared<args>();
-  auto* cmd = app.add_subcommand("mqtt-passwd", "Add or replace a user in an MQTT password file (password on stdin)");
+  auto* cmd =
+      app.add_subcommand("mqtt-passwd", "Add or replace a user in an MQTT password file (password on stdin)");
   cmd->add_option("FILE", a->file, "Password file")->required();
   cmd->add_option("USER", a->user, "User name")->required();
   cmd->callback([a, &ctx] {

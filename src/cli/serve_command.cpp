@@ -10,8 +10,8 @@
 #include "storage/migrations.hpp"
 #include "storage/mqtt_state_store.hpp"
 
-#include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/signal_set.hpp>
 
 #include <filesystem>
 #include <memory>
@@ -80,14 +80,17 @@ void add_flags(CLI::App& cmd, serve_options& o) {
   flag(cmd, "tls-cert", o.tls_cert, "PEM certificate chain for TLS listeners");
   flag(cmd, "tls-key", o.tls_key, "PEM private key for TLS listeners");
   flag(cmd, "tls-ca", o.tls_ca, "PEM CA bundle: when set, TLS clients must present a certificate it signed");
-  flag(cmd, "mqtt-password-file", o.mqtt_password_file, "Users of the MQTT broker (see `tether mqtt-passwd`)");
+  flag(cmd, "mqtt-password-file", o.mqtt_password_file,
+       "Users of the MQTT broker (see `tether mqtt-passwd`)");
   flag(cmd, "mqtt-acl-file", o.mqtt_acl_file, "Topic rules of the MQTT broker (Mosquitto ACL format)");
   cmd.add_flag("--mqtt-allow-anonymous", o.mqtt_allow_anonymous, "Let clients without credentials in")
       ->envname("TETHER_MQTT_ALLOW_ANONYMOUS");
-  flag(cmd, "mqtt-max-queued", o.mqtt_max_queued, "Messages queued per client before publishers are slowed "
-                                                  "(online) or QoS 1/2 messages are dropped (offline)")
+  flag(cmd, "mqtt-max-queued", o.mqtt_max_queued,
+       "Messages queued per client before publishers are slowed "
+       "(online) or QoS 1/2 messages are dropped (offline)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
-  flag(cmd, "mqtt-max-inflight", o.mqtt_max_inflight, "Unacknowledged QoS 1/2 messages per client (0: no limit)");
+  flag(cmd, "mqtt-max-inflight", o.mqtt_max_inflight,
+       "Unacknowledged QoS 1/2 messages per client (0: no limit)");
   flag(cmd, "mqtt-max-packet-size", o.mqtt_max_packet_size, "Largest packet accepted, in bytes")
       ->check(CLI::Range(std::size_t{16}, std::size_t{268'435'455}));
 }
@@ -116,20 +119,21 @@ int serve(const serve_options& o) {
   std::vector<std::unique_ptr<mqtt::listener>> listeners;
 
   std::unique_ptr<boost::asio::ssl::context> tls;  // made on first use: only TLS listeners need files
-  auto open = [&](mqtt::broker& b, const std::string& address, const std::string& label, mqtt::transport_kind kind) {
+  auto open = [&](mqtt::broker& b, const std::string& address, const std::string& label,
+                  mqtt::transport_kind kind) {
     if (address.empty()) return;
     const bool secure = kind == mqtt::transport_kind::tls || kind == mqtt::transport_kind::websocket_tls;
     if (secure && !tls) tls = mqtt::make_server_tls_context({o.tls_cert, o.tls_key, o.tls_ca});
     try {
-      listeners.push_back(std::make_unique<mqtt::listener>(workers, b, mqtt::parse_endpoint(address), label, kind,
-                                                           secure ? tls.get() : nullptr));
+      listeners.push_back(std::make_unique<mqtt::listener>(workers, b, mqtt::parse_endpoint(address), label,
+                                                           kind, secure ? tls.get() : nullptr));
     } catch (const boost::system::system_error& e) {
       throw std::runtime_error(label + ": cannot listen on " + address + ": " + e.code().message());
     }
   };
   // Every realm may be offered on every transport.
-  auto open_all = [&](mqtt::broker& b, const std::string& label, const std::string& tcp, const std::string& tls_address,
-                      const std::string& ws, const std::string& wss) {
+  auto open_all = [&](mqtt::broker& b, const std::string& label, const std::string& tcp,
+                      const std::string& tls_address, const std::string& ws, const std::string& wss) {
     open(b, tcp, label, mqtt::transport_kind::tcp);
     open(b, tls_address, label, mqtt::transport_kind::tls);
     open(b, ws, label, mqtt::transport_kind::websocket);

@@ -1,7 +1,7 @@
 #include "mqtt/broker.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
 
 namespace tether::mqtt {
 
@@ -36,8 +36,8 @@ void broker::restore(const restored_state& state) {
                state.sessions.size(), state.retained.size());
 }
 
-session_grant broker::open_session(const std::string& client_id, bool clean, std::shared_ptr<session_link> link,
-                                   principal_ptr who) {
+session_grant broker::open_session(const std::string& client_id, bool clean,
+                                   std::shared_ptr<session_link> link, principal_ptr who) {
   session_grant grant;
   std::shared_ptr<session> discarded;
   {
@@ -100,8 +100,8 @@ void broker::unsubscribe(const std::shared_ptr<session>& s, const std::string& f
 void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& outcome) {
   if (msg->retain) {
     if (!retained_.put(msg)) {
-      spdlog::warn("[{}] retained store full ({} topics): not retaining '{}'", realm_.name(), options_.max_retained,
-                   msg->topic);
+      spdlog::warn("[{}] retained store full ({} topics): not retaining '{}'", realm_.name(),
+                   options_.max_retained, msg->topic);
     } else if (journal_ && msg->qos > 0) {
       outcome.journaled = true;
     }
@@ -132,8 +132,9 @@ void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& ou
           // Logged at the 1st, 2nd, 4th, 8th, ... drop of a session, so a flood cannot flood the log.
           auto n = m.target->dropped();
           if ((n & (n - 1)) == 0) {
-            spdlog::warn("[{}] queue of client '{}' full ({} messages): dropped QoS {} message on '{}' ({} so far)",
-                         realm_.name(), m.target->client_id(), options_.session.max_queued, qos, msg->topic, n);
+            spdlog::warn(
+                "[{}] queue of client '{}' full ({} messages): dropped QoS {} message on '{}' ({} so far)",
+                realm_.name(), m.target->client_id(), options_.session.max_queued, qos, msg->topic, n);
           }
         }
         break;

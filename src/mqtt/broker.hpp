@@ -24,7 +24,7 @@ namespace tether::mqtt {
 
 struct session_grant {
   std::shared_ptr<session> state;
-  bool present = false;  // an earlier session was resumed (CONNACK session-present flag)
+  bool present = false;                      // an earlier session was resumed (CONNACK session-present flag)
   std::shared_ptr<session_link> taken_over;  // the connection that held this client ID before
 };
 
@@ -40,8 +40,8 @@ struct route_outcome {
 class broker : public realm_publisher {
  public:
   // `journal` (may be null: nothing survives a restart) records persistent sessions and retained messages.
-  broker(realm& owner, broker_options options, std::size_t workers, boost::asio::any_io_executor system_executor,
-         session_journal* journal = nullptr);
+  broker(realm& owner, broker_options options, std::size_t workers,
+         boost::asio::any_io_executor system_executor, session_journal* journal = nullptr);
   ~broker() override;
 
   realm& owner() noexcept { return realm_; }
@@ -59,7 +59,8 @@ class broker : public realm_publisher {
   void close_session(const std::shared_ptr<session>& s, const session_link* link);
 
   // Subscriptions. Returns the retained messages now due to the subscriber.
-  std::vector<message_ptr> subscribe(const std::shared_ptr<session>& s, const std::string& filter, std::uint8_t qos);
+  std::vector<message_ptr> subscribe(const std::shared_ptr<session>& s, const std::string& filter,
+                                     std::uint8_t qos);
   void unsubscribe(const std::shared_ptr<session>& s, const std::string& filter);
 
   // Routes a message published by a client on worker `worker`.

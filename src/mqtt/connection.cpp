@@ -3,12 +3,12 @@
 #include "mqtt/codec/decoder.hpp"
 #include "mqtt/codec/encoder.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 namespace tether::mqtt {
 
@@ -77,7 +77,8 @@ asio::awaitable<void> connection::pause_while_congested() {
   for (auto& s : congested) {
     s->wait_for_room([weak, exec = transport_->executor()] {
       asio::post(exec, [weak] {
-        if (auto c = weak.lock(); c && c->paused_for_ > 0 && --c->paused_for_ == 0) c->resume_timer_->cancel();
+        if (auto c = weak.lock(); c && c->paused_for_ > 0 && --c->paused_for_ == 0)
+          c->resume_timer_->cancel();
       });
     });
   }
@@ -99,7 +100,8 @@ std::size_t connection::process(std::span<const std::uint8_t> data) {
     used += f.value.total_size();
     auto decoded = codec::decode_client_packet(f.value.first_byte, body, version_);
     if (!decoded) {
-      if (phase_ == phase::awaiting_connect && decoded.error() == codec::codec_error::unsupported_protocol_version) {
+      if (phase_ == phase::awaiting_connect &&
+          decoded.error() == codec::codec_error::unsupported_protocol_version) {
         refuse(codec::connack_code::unacceptable_protocol_version, "unsupported protocol version");
       } else {
         close("protocol error: " + decoded.error().message());
@@ -185,10 +187,11 @@ void connection::flush() {
 void connection::start_write() {
   writing_ = true;
   tx_.swap(tx_writing_);
-  transport_->write(asio::buffer(tx_writing_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
-    self->broker_.stats().bytes_sent.fetch_add(n, std::memory_order_relaxed);
-    self->on_written(ec);
-  });
+  transport_->write(asio::buffer(tx_writing_),
+                    [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                      self->broker_.stats().bytes_sent.fetch_add(n, std::memory_order_relaxed);
+                      self->on_written(ec);
+                    });
 }
 
 void connection::on_written(boost::system::error_code ec) {
@@ -222,9 +225,10 @@ void connection::close(std::string_view reason, bool graceful, bool after_write)
   if (graceful) {
     spdlog::debug("[{}] {} ({}): {}", broker_.owner().name(), client_id_, remote_, reason);
   } else {
-    spdlog::info("[{}] closing {} ({}): {}", broker_.owner().name(), client_id_.empty() ? "-" : client_id_, remote_,
-                 reason);
-    if (reason.starts_with("protocol error")) broker_.stats().protocol_errors.fetch_add(1, std::memory_order_relaxed);
+    spdlog::info("[{}] closing {} ({}): {}", broker_.owner().name(), client_id_.empty() ? "-" : client_id_,
+                 remote_, reason);
+    if (reason.starts_with("protocol error"))
+      broker_.stats().protocol_errors.fetch_add(1, std::memory_order_relaxed);
   }
   if (was_connected) {
     if (!graceful) publish_will();

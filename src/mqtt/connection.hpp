@@ -24,7 +24,9 @@
 
 namespace tether::mqtt {
 
-class connection : public session_link, public deadline_watch, public std::enable_shared_from_this<connection> {
+class connection : public session_link,
+                   public deadline_watch,
+                   public std::enable_shared_from_this<connection> {
  public:
   connection(worker& home, broker& target, std::unique_ptr<transport> stream);
   ~connection() override;
@@ -92,17 +94,18 @@ class connection : public session_link, public deadline_watch, public std::enabl
   std::chrono::steady_clock::duration keep_alive_{};
   std::chrono::steady_clock::time_point deadline_;
 
-  std::string pending_in_;   // the unconsumed tail of a partial packet
-  std::string tx_;           // output being gathered
-  std::string tx_writing_;   // output being written
+  std::string pending_in_;  // the unconsumed tail of a partial packet
+  std::string tx_;          // output being gathered
+  std::string tx_writing_;  // output being written
   bool writing_ = false;
-  bool more_queued_ = false;     // the session holds more than one drain took
+  bool more_queued_ = false;  // the session holds more than one drain took
   bool close_after_write_ = false;
   bool socket_closed_ = false;
 
-  route_outcome route_;      // reused across messages
-  std::string held_acks_;    // acknowledgements of this read batch waiting for the disk
-  core::ring_queue<std::pair<session_journal::ticket, std::string>> sealed_acks_;  // batches waiting for the disk
+  route_outcome route_;    // reused across messages
+  std::string held_acks_;  // acknowledgements of this read batch waiting for the disk
+  core::ring_queue<std::pair<session_journal::ticket, std::string>>
+      sealed_acks_;                                        // batches waiting for the disk
   std::optional<boost::asio::steady_timer> resume_timer_;  // publisher paused by a full subscriber queue
   std::size_t paused_for_ = 0;
 

@@ -80,8 +80,8 @@ void connection::handle_connect(codec::connect& c) {
   phase_ = phase::connected;
   const bool present = grant.present && c.version != codec::protocol_version::v3_1;
   send(codec::connack{present, codec::connack_code::accepted});
-  spdlog::debug("[{}] {} connected from {} (clean={}, keep-alive={}s, session present={})", broker_.owner().name(),
-                client_id_, remote_, c.clean_session, c.keep_alive, present);
+  spdlog::debug("[{}] {} connected from {} (clean={}, keep-alive={}s, session present={})",
+                broker_.owner().name(), client_id_, remote_, c.clean_session, c.keep_alive, present);
   broker_.owner().on_connect(*principal_);
 }
 

@@ -75,13 +75,15 @@ bool connection::accept_ack(session::ack_result result, std::string_view kind, s
     return false;
   }
   if (result == unknown) {
-    spdlog::debug("[{}] {} sent {} for unknown packet {}", broker_.owner().name(), client_id_, kind, packet_id);
+    spdlog::debug("[{}] {} sent {} for unknown packet {}", broker_.owner().name(), client_id_, kind,
+                  packet_id);
   }
   return true;
 }
 
 void connection::handle_puback(const codec::puback& p) {
-  if (accept_ack(session_->on_puback(p.packet_id), "PUBACK", p.packet_id)) more_queued_ = true;  // window has room
+  if (accept_ack(session_->on_puback(p.packet_id), "PUBACK", p.packet_id))
+    more_queued_ = true;  // window has room
 }
 
 void connection::handle_pubrec(const codec::pubrec& p) {

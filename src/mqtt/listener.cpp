@@ -2,12 +2,12 @@
 
 #include "mqtt/connection.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include <stdexcept>
 
@@ -38,8 +38,8 @@ asio::ip::tcp::endpoint parse_endpoint(const std::string& host_port) {
   return {address, static_cast<unsigned short>(port)};
 }
 
-listener::listener(worker_pool& workers, broker& target, const asio::ip::tcp::endpoint& endpoint, std::string label,
-                   transport_kind kind, asio::ssl::context* tls)
+listener::listener(worker_pool& workers, broker& target, const asio::ip::tcp::endpoint& endpoint,
+                   std::string label, transport_kind kind, asio::ssl::context* tls)
     : workers_(workers),
       broker_(target),
       acceptor_(workers.system().context()),
@@ -62,7 +62,8 @@ asio::awaitable<void> listener::accept_loop() {
   for (;;) {
     auto& home = workers_.next();
     boost::system::error_code ec;
-    auto socket = co_await acceptor_.async_accept(home.context(), asio::redirect_error(asio::use_awaitable, ec));
+    auto socket =
+        co_await acceptor_.async_accept(home.context(), asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted) co_return;
     if (ec) {
       // Out of file descriptors and the like: log, back off briefly, keep serving.

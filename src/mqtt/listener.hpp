@@ -20,8 +20,9 @@ class listener {
  public:
   // Binds at once; throws boost::system::system_error when the address is taken.
   // `tls` is required for the TLS kinds and must outlive the listener.
-  listener(worker_pool& workers, broker& target, const boost::asio::ip::tcp::endpoint& endpoint, std::string label,
-           transport_kind kind = transport_kind::tcp, boost::asio::ssl::context* tls = nullptr);
+  listener(worker_pool& workers, broker& target, const boost::asio::ip::tcp::endpoint& endpoint,
+           std::string label, transport_kind kind = transport_kind::tcp,
+           boost::asio::ssl::context* tls = nullptr);
 
   void start();
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }

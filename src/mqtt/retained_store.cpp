@@ -41,7 +41,8 @@ std::vector<message_ptr> retained_store::matching(std::string_view filter) const
   // "a/#" also matches "a" [MQTT-4.7.1-2].
   auto prefix = filter.substr(0, wildcard);
   if (prefix.ends_with('/')) prefix.remove_suffix(1);
-  for (auto it = messages_.lower_bound(prefix); it != messages_.end() && it->first.starts_with(prefix); ++it) {
+  for (auto it = messages_.lower_bound(prefix); it != messages_.end() && it->first.starts_with(prefix);
+       ++it) {
     if (codec::topic_matches(filter, it->first)) out.push_back(it->second);
   }
   return out;

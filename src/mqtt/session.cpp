@@ -8,7 +8,10 @@
 namespace tether::mqtt {
 
 session::session(std::string client_id, bool persistent, session_limits limits, session_journal* journal)
-    : client_id_(std::move(client_id)), persistent_(persistent), limits_(limits), journal_(persistent ? journal : nullptr) {}
+    : client_id_(std::move(client_id)),
+      persistent_(persistent),
+      limits_(limits),
+      journal_(persistent ? journal : nullptr) {}
 
 void session::restore(const std::vector<restored_message>& queue) {
   std::lock_guard lock(mutex_);
@@ -110,7 +113,8 @@ bool session::attached_to(const session_link* link) const {
 // "No limit" still stops at 65535: there are no more packet identifiers.
 bool session::window_full() const {
   constexpr std::size_t identifiers = 65535;
-  return in_flight_.size() >= identifiers || (limits_.max_inflight != 0 && in_flight_.size() >= limits_.max_inflight);
+  return in_flight_.size() >= identifiers ||
+         (limits_.max_inflight != 0 && in_flight_.size() >= limits_.max_inflight);
 }
 
 std::uint16_t session::next_packet_id() {

@@ -33,8 +33,8 @@ class session_link {
 };
 
 struct session_limits {
-  std::size_t max_queued = 1000;   // waiting messages; offline QoS 1/2 past this are dropped
-  std::size_t max_inflight = 100;  // unacknowledged QoS 1/2 messages to the client (0: no limit)
+  std::size_t max_queued = 1000;          // waiting messages; offline QoS 1/2 past this are dropped
+  std::size_t max_inflight = 100;         // unacknowledged QoS 1/2 messages to the client (0: no limit)
   std::size_t online_queue_factor = 100;  // an online session's hard limit is max_queued × this
 };
 
@@ -75,8 +75,8 @@ class session {
   // Appends ready packets (redeliveries first, then queued messages within the in-flight window)
   // to `out` until it holds `max_bytes`. Returns true when more is waiting.
   // Only the attached `link` may drain (a connection being taken over gets nothing more).
-  bool drain(const session_link* link, std::string& out, codec::protocol_version version, std::size_t max_bytes,
-             std::size_t& sent);
+  bool drain(const session_link* link, std::string& out, codec::protocol_version version,
+             std::size_t max_bytes, std::size_t& sent);
 
   // Acknowledgements from the client. `mismatch`: the identifier is in flight but this is the
   // wrong acknowledgement for its QoS or stage (a protocol violation).

@@ -36,7 +36,8 @@ void subscription_index::update(std::string_view filter, Change change) {
     std::size_t next = 0;
     std::string level{level_at(filter, pos, next)};
     auto it = current->children.find(level);
-    auto child = it == current->children.end() ? std::make_shared<node>() : std::make_shared<node>(*it->second);
+    auto child =
+        it == current->children.end() ? std::make_shared<node>() : std::make_shared<node>(*it->second);
     path.emplace_back(current, std::move(level));
     current = std::move(child);
     if (next == std::string_view::npos) break;
@@ -58,7 +59,8 @@ void subscription_index::update(std::string_view filter, Change change) {
   version_.fetch_add(1, std::memory_order_release);
 }
 
-void subscription_index::add(std::string_view filter, const std::shared_ptr<session>& target, std::uint8_t qos) {
+void subscription_index::add(std::string_view filter, const std::shared_ptr<session>& target,
+                             std::uint8_t qos) {
   update(filter, [&](std::vector<subscriber>& subs) {
     auto it = std::find_if(subs.begin(), subs.end(), [&](const subscriber& s) { return s.target == target; });
     if (it != subs.end()) {
@@ -72,7 +74,8 @@ void subscription_index::add(std::string_view filter, const std::shared_ptr<sess
 
 void subscription_index::remove(std::string_view filter, const session* target) {
   update(filter, [&](std::vector<subscriber>& subs) {
-    auto it = std::find_if(subs.begin(), subs.end(), [&](const subscriber& s) { return s.target.get() == target; });
+    auto it =
+        std::find_if(subs.begin(), subs.end(), [&](const subscriber& s) { return s.target.get() == target; });
     if (it != subs.end()) {
       subs.erase(it);
       count_.fetch_sub(1, std::memory_order_relaxed);
@@ -119,7 +122,8 @@ void subscription_index::collect(const node& n, std::string_view topic, std::siz
   }
 }
 
-void subscription_index::match(std::string_view topic, std::size_t worker, std::vector<subscriber_match>& out) {
+void subscription_index::match(std::string_view topic, std::size_t worker,
+                               std::vector<subscriber_match>& out) {
   out.clear();
   collect(view(worker), topic, 0, true, out);
   if (out.size() < 2) return;
@@ -127,8 +131,9 @@ void subscription_index::match(std::string_view topic, std::size_t worker, std::
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.target != b.target ? a.target < b.target : a.qos > b.qos;
   });
-  out.erase(std::unique(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.target == b.target; }),
-            out.end());
+  out.erase(
+      std::unique(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.target == b.target; }),
+      out.end());
 }
 
 }  // namespace tether::mqtt

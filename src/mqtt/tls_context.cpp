@@ -20,7 +20,8 @@ std::unique_ptr<ssl::context> make_server_tls_context(const tls_files& files) {
   };
   use("certificate", files.certificate_chain,
       [&](auto& ec) { ctx->use_certificate_chain_file(files.certificate_chain, ec); });
-  use("private key", files.private_key, [&](auto& ec) { ctx->use_private_key_file(files.private_key, ssl::context::pem, ec); });
+  use("private key", files.private_key,
+      [&](auto& ec) { ctx->use_private_key_file(files.private_key, ssl::context::pem, ec); });
   if (!files.client_ca.empty()) {
     use("client CA", files.client_ca, [&](auto& ec) { ctx->load_verify_file(files.client_ca, ec); });
     ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);

@@ -29,7 +29,9 @@ class transport {
   virtual ~transport() = default;
 
   // TLS and WebSocket handshakes; plain TCP has none.
-  virtual boost::asio::awaitable<boost::system::error_code> handshake() { co_return boost::system::error_code{}; }
+  virtual boost::asio::awaitable<boost::system::error_code> handshake() {
+    co_return boost::system::error_code{};
+  }
   // Waits for bytes and returns them; the view is valid until the next call. Empty on error or end.
   virtual boost::asio::awaitable<std::span<const std::uint8_t>> read(boost::system::error_code& ec) = 0;
   // Writes all of `data` (which stays alive until the handler runs).
@@ -50,7 +52,7 @@ enum class transport_kind { tcp, tls, websocket, websocket_tls };
 const char* to_string(transport_kind kind) noexcept;
 
 // Builds the transport for a freshly accepted socket. `tls` is required for the TLS kinds.
-std::unique_ptr<transport> make_transport(transport_kind kind, boost::asio::ip::tcp::socket socket, worker& home,
-                                          boost::asio::ssl::context* tls);
+std::unique_ptr<transport> make_transport(transport_kind kind, boost::asio::ip::tcp::socket socket,
+                                          worker& home, boost::asio::ssl::context* tls);
 
 }  // namespace tether::mqtt

@@ -25,7 +25,8 @@ class tcp_transport final : public transport {
 
   asio::awaitable<std::span<const std::uint8_t>> read(boost::system::error_code& ec) override {
     for (;;) {
-      co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+      co_await socket_.async_wait(asio::ip::tcp::socket::wait_read,
+                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return std::span<const std::uint8_t>{};
       auto& buffer = home_.receive_buffer();
       auto n = socket_.read_some(asio::buffer(buffer), ec);
@@ -57,7 +58,8 @@ class tcp_transport final : public transport {
 void transport::set_remote(const asio::ip::tcp::socket& socket) {
   boost::system::error_code ec;
   auto endpoint = socket.remote_endpoint(ec);
-  remote_ = ec ? std::string("unknown") : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  remote_ =
+      ec ? std::string("unknown") : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
 }
 
 const char* to_string(transport_kind kind) noexcept {

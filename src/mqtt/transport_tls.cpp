@@ -27,13 +27,15 @@ class tls_transport final : public transport {
 
   asio::awaitable<boost::system::error_code> handshake() override {
     boost::system::error_code ec;
-    co_await stream_.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+    co_await stream_.async_handshake(asio::ssl::stream_base::server,
+                                     asio::redirect_error(asio::use_awaitable, ec));
     co_return ec;
   }
 
   asio::awaitable<std::span<const std::uint8_t>> read(boost::system::error_code& ec) override {
     buffer_.resize(tls_read_size);
-    auto n = co_await stream_.async_read_some(asio::buffer(buffer_), asio::redirect_error(asio::use_awaitable, ec));
+    auto n = co_await stream_.async_read_some(asio::buffer(buffer_),
+                                              asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return std::span<const std::uint8_t>{};
     co_return std::span<const std::uint8_t>(buffer_.data(), n);
   }

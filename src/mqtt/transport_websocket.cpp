@@ -4,6 +4,7 @@
 
 #include "mqtt/transport.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,7 +13,6 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <spdlog/spdlog.h>
 
 #include <optional>
 #include <vector>
@@ -65,7 +65,8 @@ class websocket_transport final : public transport {
     }
     beast::flat_buffer buffer;
     http::request<http::string_body> request;
-    co_await http::async_read(ws_.next_layer(), buffer, request, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_read(ws_.next_layer(), buffer, request,
+                              asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return ec;
     if (!websocket::is_upgrade(request) || request.target() != mqtt_path) {
       co_return co_await refuse(request, "expected a WebSocket upgrade on /mqtt");
@@ -84,13 +85,16 @@ class websocket_transport final : public transport {
 
   asio::awaitable<std::span<const std::uint8_t>> read(boost::system::error_code& ec) override {
     buffer_.resize(ws_read_size);
-    auto n = co_await ws_.async_read_some(asio::buffer(buffer_), asio::redirect_error(asio::use_awaitable, ec));
+    auto n =
+        co_await ws_.async_read_some(asio::buffer(buffer_), asio::redirect_error(asio::use_awaitable, ec));
     if (!ec && ws_.got_text()) ec = websocket::error::bad_data_frame;  // MQTT travels in binary frames only
     if (ec) co_return std::span<const std::uint8_t>{};
     co_return std::span<const std::uint8_t>(buffer_.data(), n);
   }
 
-  void write(asio::const_buffer data, write_handler handler) override { ws_.async_write(data, std::move(handler)); }
+  void write(asio::const_buffer data, write_handler handler) override {
+    ws_.async_write(data, std::move(handler));
+  }
 
   void close() override {
     boost::system::error_code ec;
@@ -125,7 +129,8 @@ class websocket_transport final : public transport {
 
 std::unique_ptr<transport> make_websocket_transport(asio::ip::tcp::socket socket, asio::ssl::context* tls) {
   if (tls) {
-    return std::make_unique<websocket_transport<asio::ssl::stream<asio::ip::tcp::socket>>>(std::move(socket), *tls);
+    return std::make_unique<websocket_transport<asio::ssl::stream<asio::ip::tcp::socket>>>(std::move(socket),
+                                                                                           *tls);
   }
   return std::make_unique<websocket_transport<asio::ip::tcp::socket>>(std::move(socket));
 }

@@ -40,7 +40,9 @@ worker_pool::worker_pool(std::size_t count) {
 
 worker_pool::~worker_pool() { stop(); }
 
-worker& worker_pool::next() { return *workers_[next_.fetch_add(1, std::memory_order_relaxed) % workers_.size()]; }
+worker& worker_pool::next() {
+  return *workers_[next_.fetch_add(1, std::memory_order_relaxed) % workers_.size()];
+}
 
 void worker_pool::run() {
   std::vector<std::jthread> threads;

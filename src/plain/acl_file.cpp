@@ -93,7 +93,8 @@ acl_file acl_file::parse(std::string_view text, const std::string& name) {
     while (!first.empty() && first.front() == ' ') first.erase(0, 1);
     while (!first.empty() && first.back() == ' ') first.pop_back();
     r.filter = first;
-    if (r.filter.empty() || mqtt::codec::validate_topic_filter(r.filter)) fail("invalid topic filter '" + r.filter + "'");
+    if (r.filter.empty() || mqtt::codec::validate_topic_filter(r.filter))
+      fail("invalid topic filter '" + r.filter + "'");
     (keyword == "pattern" ? acl.patterns_ : *current).push_back(std::move(r));
   }
   return acl;
@@ -136,7 +137,8 @@ bool acl_file::may_read(std::string_view user, std::string_view client_id, std::
                   [&](std::string_view filter) { return mqtt::codec::topic_matches(filter, topic); });
 }
 
-bool acl_file::may_subscribe(std::string_view user, std::string_view client_id, std::string_view filter) const {
+bool acl_file::may_subscribe(std::string_view user, std::string_view client_id,
+                             std::string_view filter) const {
   return any_rule(user, client_id, access::read, [&](std::string_view rule) { return covers(rule, filter); });
 }
 

@@ -22,8 +22,9 @@ constexpr std::string_view scheme = "$pbkdf2-sha512$";
 std::string derive(std::string_view password, std::string_view salt, int iterations) {
   std::string key(key_size, '\0');
   if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
-                        reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()), iterations,
-                        EVP_sha512(), key_size, reinterpret_cast<unsigned char*>(key.data())) != 1) {
+                        reinterpret_cast<const unsigned char*>(salt.data()), static_cast<int>(salt.size()),
+                        iterations, EVP_sha512(), key_size,
+                        reinterpret_cast<unsigned char*>(key.data())) != 1) {
     throw std::runtime_error("PBKDF2 failed");
   }
   return key;

@@ -14,7 +14,8 @@ mqtt::auth_result plain_realm::authenticate(const mqtt::connect_request& request
     }
   } else if (!options_.allow_anonymous) {
     result.refusal = connack_code::not_authorized;
-    result.reason = request.username ? "no password file to check credentials against" : "anonymous access is off";
+    result.reason =
+        request.username ? "no password file to check credentials against" : "anonymous access is off";
     return result;
   }
   auto who = std::make_shared<mqtt::principal>();
@@ -29,7 +30,8 @@ bool plain_realm::authorize_publish(const mqtt::principal& who, std::string_view
   return !options_.acl || options_.acl->may_write(who.username, who.client_id, topic);
 }
 
-mqtt::subscribe_decision plain_realm::authorize_subscribe(const mqtt::principal& who, std::string_view filter) {
+mqtt::subscribe_decision plain_realm::authorize_subscribe(const mqtt::principal& who,
+                                                          std::string_view filter) {
   mqtt::subscribe_decision d;
   d.filter = std::string(filter);
   d.allowed = !options_.acl || options_.acl->may_subscribe(who.username, who.client_id, filter);

@@ -76,8 +76,8 @@ void migrate(database& db, std::span<const migration> steps) {
   const int current = schema_version(db);
   const int known = steps.empty() ? 0 : steps.back().version;
   if (current > known) {
-    throw storage_error("the database has schema version " + std::to_string(current) + " but this tether knows only " +
-                        std::to_string(known) + ": upgrade tether");
+    throw storage_error("the database has schema version " + std::to_string(current) +
+                        " but this tether knows only " + std::to_string(known) + ": upgrade tether");
   }
   for (const auto& step : steps) {
     if (step.version <= current) continue;

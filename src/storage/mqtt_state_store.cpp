@@ -6,7 +6,16 @@ namespace tether::storage {
 
 // One recorded change. Strings are copied: the caller's views do not outlive the call.
 struct mqtt_state_store::op {
-  enum class kind { session_opened, session_closed, subscribed, unsubscribed, queued, released, delivered, retained };
+  enum class kind {
+    session_opened,
+    session_closed,
+    subscribed,
+    unsubscribed,
+    queued,
+    released,
+    delivered,
+    retained
+  };
   kind what;
   std::string realm;
   std::string client_id;
@@ -22,18 +31,19 @@ struct mqtt_state_store::statements {
   explicit statements(database& db)
       : insert_session(db.prepare("INSERT OR IGNORE INTO mqtt_sessions (realm, client_id) VALUES (?1, ?2)")),
         delete_session(db.prepare("DELETE FROM mqtt_sessions WHERE realm = ?1 AND client_id = ?2")),
-        delete_session_subscriptions(db.prepare("DELETE FROM mqtt_subscriptions WHERE realm = ?1 AND client_id = ?2")),
+        delete_session_subscriptions(
+            db.prepare("DELETE FROM mqtt_subscriptions WHERE realm = ?1 AND client_id = ?2")),
         delete_session_queue(db.prepare("DELETE FROM mqtt_queue WHERE realm = ?1 AND client_id = ?2")),
         upsert_subscription(db.prepare(
             "INSERT INTO mqtt_subscriptions (realm, client_id, filter, qos) VALUES (?1, ?2, ?3, ?4) "
             "ON CONFLICT (realm, client_id, filter) DO UPDATE SET qos = excluded.qos")),
         delete_subscription(
             db.prepare("DELETE FROM mqtt_subscriptions WHERE realm = ?1 AND client_id = ?2 AND filter = ?3")),
-        insert_queued(db.prepare(
-            "INSERT OR REPLACE INTO mqtt_queue (realm, client_id, seq, topic, payload, qos, retain, released) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)")),
-        release_queued(
-            db.prepare("UPDATE mqtt_queue SET released = ?4 WHERE realm = ?1 AND client_id = ?2 AND seq = ?3")),
+        insert_queued(db.prepare("INSERT OR REPLACE INTO mqtt_queue (realm, client_id, seq, topic, payload, "
+                                 "qos, retain, released) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)")),
+        release_queued(db.prepare(
+            "UPDATE mqtt_queue SET released = ?4 WHERE realm = ?1 AND client_id = ?2 AND seq = ?3")),
         delete_queued(db.prepare("DELETE FROM mqtt_queue WHERE realm = ?1 AND client_id = ?2 AND seq = ?3")),
         upsert_retained(db.prepare(
             "INSERT INTO mqtt_retained (realm, topic, payload, qos) VALUES (?1, ?2, ?3, ?4) "
@@ -89,7 +99,9 @@ class mqtt_state_store::realm_journal final : public mqtt::session_journal {
     store_.record(std::move(o));
   }
   ticket mark() override { return store_.mark(); }
-  void when_durable(ticket t, std::function<void()> done) override { store_.when_durable(t, std::move(done)); }
+  void when_durable(ticket t, std::function<void()> done) override {
+    store_.when_durable(t, std::move(done));
+  }
 
  private:
   op make(op::kind what, std::string_view client_id) const {
@@ -236,7 +248,11 @@ void mqtt_state_store::apply(const op& c) {
       if (c.msg->payload.empty()) {
         s.delete_retained.bind(1, c.realm).bind(2, c.msg->topic).run();
       } else {
-        s.upsert_retained.bind(1, c.realm).bind(2, c.msg->topic).bind_blob(3, c.msg->payload).bind(4, c.msg->qos).run();
+        s.upsert_retained.bind(1, c.realm)
+            .bind(2, c.msg->topic)
+            .bind_blob(3, c.msg->payload)
+            .bind(4, c.msg->qos)
+            .run();
       }
       break;
   }

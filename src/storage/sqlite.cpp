@@ -13,8 +13,8 @@ namespace {
 }  // namespace
 
 statement::statement(sqlite3* db, std::string_view sql) : db_(db) {
-  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
+                         nullptr) != SQLITE_OK) {
     fail(db, "prepare '" + std::string(sql) + "'");
   }
 }
@@ -30,7 +30,8 @@ statement& statement::bind(int index, std::int64_t value) {
 }
 
 statement& statement::bind(int index, std::string_view text) {
-  if (sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK) {
+  if (sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8) !=
+      SQLITE_OK) {
     fail(db_, "bind");
   }
   return *this;
@@ -39,8 +40,8 @@ statement& statement::bind(int index, std::string_view text) {
 statement& statement::bind_blob(int index, std::string_view bytes) {
   // A zero-length blob must still be a blob, not NULL: pass a valid pointer.
   static const char empty = 0;
-  if (sqlite3_bind_blob64(stmt_, index, bytes.empty() ? &empty : bytes.data(), bytes.size(), SQLITE_TRANSIENT) !=
-      SQLITE_OK) {
+  if (sqlite3_bind_blob64(stmt_, index, bytes.empty() ? &empty : bytes.data(), bytes.size(),
+                          SQLITE_TRANSIENT) != SQLITE_OK) {
     fail(db_, "bind");
   }
   return *this;
@@ -77,12 +78,14 @@ std::int64_t statement::column_int(int index) const { return sqlite3_column_int6
 
 std::string statement::column_text(int index) const {
   auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
-  return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))) : std::string();
+  return text ? std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)))
+              : std::string();
 }
 
 std::string statement::column_blob(int index) const {
   auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, index));
-  return data ? std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index))) : std::string();
+  return data ? std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, index)))
+              : std::string();
 }
 
 bool statement::column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }

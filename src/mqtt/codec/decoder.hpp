@@ -14,9 +14,9 @@ namespace tether::mqtt::codec {
 
 // Where the next packet sits in a buffer.
 struct frame {
-  std::uint8_t first_byte = 0;     // packet type (high nibble) and flags (low nibble)
-  std::size_t header_size = 0;     // fixed header: 1 byte + 1..4 remaining-length bytes
-  std::size_t body_size = 0;       // remaining length
+  std::uint8_t first_byte = 0;  // packet type (high nibble) and flags (low nibble)
+  std::size_t header_size = 0;  // fixed header: 1 byte + 1..4 remaining-length bytes
+  std::size_t body_size = 0;    // remaining length
   std::size_t total_size() const noexcept { return header_size + body_size; }
 };
 

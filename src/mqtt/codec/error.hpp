@@ -11,26 +11,26 @@ namespace tether::mqtt::codec {
 
 enum class codec_error {
   ok = 0,
-  malformed_remaining_length = 1,    // more than 4 length bytes [MQTT-2.2.3]
-  packet_too_large,                  // over the configured maximum packet size
-  reserved_packet_type,              // type 0 or 15 (AUTH before MQTT 5)
-  reserved_flags,                    // fixed-header flags not as the spec fixes them [MQTT-2.2.2-1/2]
-  invalid_qos,                       // QoS 3 [MQTT-3.3.1-4]
-  dup_on_qos0,                       // DUP set on a QoS 0 PUBLISH [MQTT-3.3.1-2]
-  truncated,                         // a field runs past the end of the packet
-  trailing_bytes,                    // bytes left over after the last field
-  invalid_utf8,                      // ill-formed UTF-8 or U+D800..U+DFFF [MQTT-1.5.3-1]
-  null_character,                    // U+0000 in a string [MQTT-1.5.3-2]
-  empty_topic,                       // zero-length topic name or filter [MQTT-4.7.3-1]
-  wildcard_in_topic,                 // '+' or '#' in a PUBLISH topic [MQTT-3.3.2-2]
-  invalid_topic_filter,              // '#' not last, or a wildcard sharing a level [MQTT-4.7.1-2/3]
-  invalid_protocol_name,             // neither "MQTT" nor "MQIsdp" [MQTT-3.1.2-1]
-  unsupported_protocol_version,      // known name, unknown level: CONNACK 1 [MQTT-3.1.2-2]
-  invalid_connect_flags,             // reserved flag set, will flags without will, password without user
-  zero_packet_id,                    // packet identifier 0 [MQTT-2.3.1-1]
-  no_subscriptions,                  // SUBSCRIBE or UNSUBSCRIBE with no topic [MQTT-3.8.3-3/3.10.3-2]
-  invalid_subscription_options,      // requested QoS 3 or reserved bits set [MQTT-3.8.3-4]
-  unexpected_packet,                 // a packet a client must never send (CONNACK, SUBACK, ...)
+  malformed_remaining_length = 1,  // more than 4 length bytes [MQTT-2.2.3]
+  packet_too_large,                // over the configured maximum packet size
+  reserved_packet_type,            // type 0 or 15 (AUTH before MQTT 5)
+  reserved_flags,                  // fixed-header flags not as the spec fixes them [MQTT-2.2.2-1/2]
+  invalid_qos,                     // QoS 3 [MQTT-3.3.1-4]
+  dup_on_qos0,                     // DUP set on a QoS 0 PUBLISH [MQTT-3.3.1-2]
+  truncated,                       // a field runs past the end of the packet
+  trailing_bytes,                  // bytes left over after the last field
+  invalid_utf8,                    // ill-formed UTF-8 or U+D800..U+DFFF [MQTT-1.5.3-1]
+  null_character,                  // U+0000 in a string [MQTT-1.5.3-2]
+  empty_topic,                     // zero-length topic name or filter [MQTT-4.7.3-1]
+  wildcard_in_topic,               // '+' or '#' in a PUBLISH topic [MQTT-3.3.2-2]
+  invalid_topic_filter,            // '#' not last, or a wildcard sharing a level [MQTT-4.7.1-2/3]
+  invalid_protocol_name,           // neither "MQTT" nor "MQIsdp" [MQTT-3.1.2-1]
+  unsupported_protocol_version,    // known name, unknown level: CONNACK 1 [MQTT-3.1.2-2]
+  invalid_connect_flags,           // reserved flag set, will flags without will, password without user
+  zero_packet_id,                  // packet identifier 0 [MQTT-2.3.1-1]
+  no_subscriptions,                // SUBSCRIBE or UNSUBSCRIBE with no topic [MQTT-3.8.3-3/3.10.3-2]
+  invalid_subscription_options,    // requested QoS 3 or reserved bits set [MQTT-3.8.3-4]
+  unexpected_packet,               // a packet a client must never send (CONNACK, SUBACK, ...)
 };
 
 const boost::system::error_category& codec_category() noexcept;

@@ -85,11 +85,12 @@ TEST(retained_store_test, LiteralPrefixDoesNotLeakIntoLongerLevels) {
   EXPECT_EQ(topics(store, "ab/#"), list{"ab/b/x"});
 }
 
-// Regression (was a bug in src/mqtt/retained_store.cpp, retained_store::matching, the prefix scan): "a/#" also matches the parent
-// topic "a" [MQTT-4.7.1-2], and the subscription index delivers live messages on "a" to it, but the
-// literal-prefix scan starts at "a/" and stops before any topic that does not start with it, so the retained
-// message on "a" is never sent to a new "a/#" subscriber. Fixed by: drop a trailing '/' from the prefix
-// before the scan (lower_bound("a") then starts_with("a")); topic_matches() already filters out "ab".
+// Regression (was a bug in src/mqtt/retained_store.cpp, retained_store::matching, the prefix scan): "a/#"
+// also matches the parent topic "a" [MQTT-4.7.1-2], and the subscription index delivers live messages on "a"
+// to it, but the literal-prefix scan starts at "a/" and stops before any topic that does not start with it,
+// so the retained message on "a" is never sent to a new "a/#" subscriber. Fixed by: drop a trailing '/' from
+// the prefix before the scan (lower_bound("a") then starts_with("a")); topic_matches() already filters out
+// "ab".
 TEST(retained_store_test, HashFilterFindsTheParentTopic) {
   retained_store store(10);
   store.put(retained("a", "parent"));

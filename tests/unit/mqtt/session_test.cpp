@@ -396,11 +396,11 @@ TEST_F(session_small_queue_test, DetachReleasesWaitingPublishers) {
   EXPECT_EQ(resumed, 1);
 }
 
-// Regression (was a bug in src/mqtt/session.cpp, session::next_packet_id and session::drain): with max_inflight = 0 ("no limit")
-// a client that never acknowledges can hold all 65535 identifiers; the next QoS 1/2 message then loops
-// forever in next_packet_id() while holding the session mutex, hanging the worker thread. Before the fix
-// this test hung. Fixed by: in drain(), treat 65535 messages in flight as a full window whatever
-// max_inflight says. Expected once fixed: 65535 go out, the last one waits.
+// Regression (was a bug in src/mqtt/session.cpp, session::next_packet_id and session::drain): with
+// max_inflight = 0 ("no limit") a client that never acknowledges can hold all 65535 identifiers; the next QoS
+// 1/2 message then loops forever in next_packet_id() while holding the session mutex, hanging the worker
+// thread. Before the fix this test hung. Fixed by: in drain(), treat 65535 messages in flight as a full
+// window whatever max_inflight says. Expected once fixed: 65535 go out, the last one waits.
 class session_unlimited_window_test : public session_test {
  protected:
   session_unlimited_window_test() : session_test(session_limits{.max_queued = 70000, .max_inflight = 0}) {}
@@ -415,11 +415,11 @@ TEST_F(session_unlimited_window_test, UnlimitedWindowStopsWhenEveryIdentifierIsI
   EXPECT_FALSE(more);
 }
 
-// Regression (was a bug in src/mqtt/session.cpp, session::wait_for_room and session::wake_waiters_locked): "room" means fewer
-// than max_queued / 2 messages, which is 0 when max_queued is 1 (--mqtt-max-queued 1): a publisher paused by
-// `congested` is never resumed while the subscriber stays connected, even after its queue has drained
-// completely. Fixed by: use std::max<std::size_t>(limits_.max_queued / 2, 1) as the threshold in both
-// wait_for_room() and wake_waiters_locked().
+// Regression (was a bug in src/mqtt/session.cpp, session::wait_for_room and session::wake_waiters_locked):
+// "room" means fewer than max_queued / 2 messages, which is 0 when max_queued is 1 (--mqtt-max-queued 1): a
+// publisher paused by `congested` is never resumed while the subscriber stays connected, even after its queue
+// has drained completely. Fixed by: use std::max<std::size_t>(limits_.max_queued / 2, 1) as the threshold in
+// both wait_for_room() and wake_waiters_locked().
 class session_queue_of_one_test : public session_test {
  protected:
   session_queue_of_one_test() : session_test(session_limits{.max_queued = 1}) {}

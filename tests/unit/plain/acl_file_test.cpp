@@ -223,9 +223,10 @@ TEST(acl_file_test, DenyRulesBlockSubscriptionsTheyCover) {
   EXPECT_FALSE(acl.may_read("", "c", "a/secret/x"));
 }
 
-// Regression (was a bug in src/plain/acl_file.cpp:82-91, acl_file::parse): "topic read" or "topic deny" with the filter missing
-// is not an error: the access word fails to match "read " (it has no trailing space) and becomes the filter,
-// so the line silently grants readwrite on a topic named "read" or "deny". Mosquitto rejects such a line
+// Regression (was a bug in src/plain/acl_file.cpp:82-91, acl_file::parse): "topic read" or "topic deny" with
+// the filter missing is not an error: the access word fails to match "read " (it has no trailing space) and
+// becomes the filter, so the line silently grants readwrite on a topic named "read" or "deny". Mosquitto
+// rejects such a line
 // ("Empty topic in ACL file"). Fixed by: also take the access word when it is the whole rest of
 // the line (`first == "read"`, ...), leaving an empty filter that the existing check rejects.
 TEST(acl_file_test, AccessWordWithoutFilterIsAnError) {
