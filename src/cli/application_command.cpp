@@ -39,12 +39,8 @@ void add_create(CLI::App& parent, command_context& ctx) {
     auto db = open_registry(a->flags.data_dir);
     auto created = registry::application_store(*db).create({a->id, a->name, 0});
     if (!created) return fail(command, subject(a->id), created.error());
-    if (a->flags.json) {
-      print_json(to_json(*created));
-    } else {
-      std::cout << "Created application " << created->application_id << '\n';
-    }
-    return 0;
+    return report(a->flags.json, to_json(*created),
+                  std::string("Created application ") + created->application_id);
   });
 }
 
@@ -107,12 +103,8 @@ void add_delete(CLI::App& parent, command_context& ctx) {
     auto db = open_registry(a->flags.data_dir);
     auto removed = registry::application_store(*db).remove(a->id);
     if (!removed) return fail(command, subject(a->id), removed.error());
-    if (a->flags.json) {
-      print_json({{"deleted", {{"application_id", a->id}}}});
-    } else {
-      std::cout << "Deleted application " << a->id << " with its devices and API keys\n";
-    }
-    return 0;
+    return report(a->flags.json, {{"deleted", {{"application_id", a->id}}}},
+                  std::string("Deleted application ") + a->id + " with its devices and API keys");
   });
 }
 

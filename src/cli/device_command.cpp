@@ -245,12 +245,9 @@ void add_delete(CLI::App& parent, command_context& ctx) {
     auto db = open_registry(a->flags.data_dir);
     auto removed = registry::device_store(*db).remove(a->application_id, a->device_id);
     if (!removed) return fail("device delete", subject(a->application_id, a->device_id), removed.error());
-    if (a->flags.json) {
-      print_json({{"deleted", {{"application_id", a->application_id}, {"device_id", a->device_id}}}});
-    } else {
-      std::cout << "Deleted device " << a->device_id << " from application " << a->application_id << '\n';
-    }
-    return 0;
+    return report(a->flags.json,
+                  {{"deleted", {{"application_id", a->application_id}, {"device_id", a->device_id}}}},
+                  std::string("Deleted device ") + a->device_id + " from application " + a->application_id);
   });
 }
 

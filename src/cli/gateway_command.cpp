@@ -85,12 +85,7 @@ void add_create(CLI::App& parent, command_context& ctx) {
       }
       return fail(command, subject(a->id), created.error());
     }
-    if (a->flags.json) {
-      print_json(to_json(*created));
-    } else {
-      std::cout << "Created gateway " << created->gateway_id << '\n';
-    }
-    return 0;
+    return report(a->flags.json, to_json(*created), std::string("Created gateway ") + created->gateway_id);
   });
 }
 
@@ -162,12 +157,8 @@ void add_delete(CLI::App& parent, command_context& ctx) {
     auto db = open_registry(a->flags.data_dir);
     auto removed = registry::gateway_store(*db).remove(a->id);
     if (!removed) return fail("gateway delete", subject(a->id), removed.error());
-    if (a->flags.json) {
-      print_json({{"deleted", {{"gateway_id", a->id}}}});
-    } else {
-      std::cout << "Deleted gateway " << a->id << " and its API keys\n";
-    }
-    return 0;
+    return report(a->flags.json, {{"deleted", {{"gateway_id", a->id}}}},
+                  std::string("Deleted gateway ") + a->id + " and its API keys");
   });
 }
 

@@ -220,12 +220,8 @@ void add_delete(CLI::App& parent, command_context& ctx) {
     auto db = open_registry(a->flags.data_dir);
     auto removed = registry::key_store(*db).remove(a->key_id);
     if (!removed) return fail("key delete", "API key " + in_quotes(a->key_id), removed.error());
-    if (a->flags.json) {
-      print_json({{"deleted", {{"key_id", a->key_id}}}});
-    } else {
-      std::cout << "Revoked API key " << a->key_id << '\n';
-    }
-    return 0;
+    return report(a->flags.json, {{"deleted", {{"key_id", a->key_id}}}},
+                  std::string("Revoked API key ") + a->key_id);
   });
 }
 

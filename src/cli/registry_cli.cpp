@@ -56,6 +56,15 @@ int fail(std::string_view command, std::string_view subject, const boost::system
 
 void print_json(const nlohmann::json& value) { std::cout << value.dump(2) << '\n'; }
 
+int report(bool as_json, const nlohmann::json& value, const std::string& text) {
+  if (as_json) {
+    print_json(value);
+  } else {
+    std::cout << text << '\n';
+  }
+  return 0;
+}
+
 std::string format_time(std::int64_t unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};

@@ -40,6 +40,8 @@ int fail(std::string_view command, std::string_view subject, const boost::system
 
 // Pretty JSON on stdout.
 void print_json(const nlohmann::json& value);
+// The outcome of a command: `value` as JSON with --json, else `text` as one line. Returns exit code 0.
+int report(bool as_json, const nlohmann::json& value, const std::string& text);
 // "2024-05-01T12:00:00Z"
 std::string format_time(std::int64_t unix_seconds);
 // "'value'" for messages.
