@@ -60,6 +60,34 @@ constexpr std::array all_migrations{
       CREATE INDEX api_keys_gateway ON api_keys (gateway_id) WHERE gateway_id IS NOT NULL;
       CREATE INDEX api_keys_application ON api_keys (application_id) WHERE application_id IS NOT NULL;
     )sql"},
+    // Device sessions (network core state per device: keys, DevAddr, frame counters, MAC state,
+    // serialized by storage::device_session_store) and the join nonces each device used.
+    migration{3, R"sql(
+      CREATE TABLE device_sessions (
+        application_id TEXT NOT NULL, device_id TEXT NOT NULL,
+        dev_addr BLOB NOT NULL, state BLOB NOT NULL, updated_at INTEGER NOT NULL,
+        PRIMARY KEY (application_id, device_id)) WITHOUT ROWID;
+      CREATE INDEX device_sessions_dev_addr ON device_sessions (dev_addr);
+    )sql"},
+    // Downlink queues: one row per queued downlink, ordered per device by priority then arrival.
+    migration{4, R"sql(
+      CREATE TABLE downlink_queue (
+        application_id TEXT NOT NULL, device_id TEXT NOT NULL, seq INTEGER NOT NULL,
+        priority INTEGER NOT NULL, item BLOB NOT NULL,
+        PRIMARY KEY (application_id, device_id, seq)) WITHOUT ROWID;
+    )sql"},
+    // The append-only event log (replayed to outbound connectors), trimmed by age and count.
+    migration{5, R"sql(
+      CREATE TABLE event_log (
+        seq INTEGER PRIMARY KEY, stream TEXT NOT NULL, at INTEGER NOT NULL, payload BLOB NOT NULL);
+      CREATE INDEX event_log_stream ON event_log (stream, seq);
+    )sql"},
+    // What a running server knows of each gateway's connection (status, counters), for
+    // `tether gateway show`.
+    migration{6, R"sql(
+      CREATE TABLE gateway_state (
+        gateway_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;
+    )sql"},
 };
 
 }  // namespace
