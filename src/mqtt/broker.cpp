@@ -65,6 +65,20 @@ session_grant broker::open_session(const std::string& client_id, bool clean,
   return grant;
 }
 
+std::size_t broker::disconnect_if(const std::function<bool(const principal&)>& match,
+                                  const std::string& reason) {
+  std::vector<std::shared_ptr<session_link>> doomed;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    for (const auto& [id, s] : sessions_) {
+      auto [link, who] = s->attachment();
+      if (link && who && match(*who)) doomed.push_back(std::move(link));
+    }
+  }
+  for (auto& link : doomed) link->kick(reason);
+  return doomed.size();
+}
+
 void broker::close_session(const std::shared_ptr<session>& s, const session_link* link) {
   stats_.clients_connected.fetch_sub(1, std::memory_order_relaxed);
   if (!s->attached_to(link)) return;  // taken over: the session lives on with its new connection

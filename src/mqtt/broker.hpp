@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -68,6 +69,10 @@ class broker : public realm_publisher {
 
   // realm_publisher: queued onto the system executor so realm hooks never re-enter the broker.
   void publish(message_ptr msg) override;
+
+  // Closes every connected client whose principal matches (a revoked key, a deleted gateway), from
+  // any thread. Returns how many were asked to close.
+  std::size_t disconnect_if(const std::function<bool(const principal&)>& match, const std::string& reason);
 
   std::size_t session_count() const;
   std::size_t subscription_count() const noexcept { return index_.subscription_count(); }

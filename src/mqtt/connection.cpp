@@ -168,9 +168,9 @@ void connection::wake() {
   asio::post(transport_->executor(), [self = shared_from_this()] { self->flush(); });
 }
 
-void connection::kick() {
+void connection::kick(std::string reason) {
   asio::post(transport_->executor(),
-             [self = shared_from_this()] { self->close("session taken over by a new connection"); });
+             [self = shared_from_this(), reason = std::move(reason)] { self->close(reason); });
 }
 
 void connection::flush() {

@@ -35,7 +35,7 @@ class connection : public session_link,
 
   // session_link
   void wake() override;
-  void kick() override;
+  void kick(std::string reason) override;
   // deadline_watch
   void check_deadline(std::chrono::steady_clock::time_point now) override;
 

@@ -64,9 +64,10 @@ void connection::handle_connect(codec::connect& c) {
   }
   principal_ = std::move(auth.who);
 
-  auto grant = broker_.open_session(c.client_id, c.clean_session, shared_from_this(), principal_);
+  const auto& session_id = principal_->session_id.empty() ? c.client_id : principal_->session_id;
+  auto grant = broker_.open_session(session_id, c.clean_session, shared_from_this(), principal_);
   session_ = std::move(grant.state);
-  if (grant.taken_over) grant.taken_over->kick();
+  if (grant.taken_over) grant.taken_over->kick("session taken over by a new connection");
 
   if (c.keep_alive != 0) {
     // The server closes after one and a half keep-alive periods of silence [MQTT-3.1.2-24].

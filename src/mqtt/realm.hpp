@@ -21,6 +21,9 @@ struct principal {
   virtual ~principal() = default;
   std::string client_id;
   std::string username;  // empty when the client sent none
+  // When set, the engine keys the session by this instead of the client ID: e.g. one session per
+  // gateway, so that a second connection of the same gateway takes over whatever its client ID.
+  std::string session_id;
 };
 
 using principal_ptr = std::shared_ptr<const principal>;

@@ -87,6 +87,11 @@ principal_ptr session::owner() const {
   return owner_;
 }
 
+std::pair<std::shared_ptr<session_link>, principal_ptr> session::attachment() const {
+  std::lock_guard lock(mutex_);
+  return {link_, owner_};
+}
+
 void session::detach(const session_link* link) {
   std::vector<std::function<void()>> waiters;
   {

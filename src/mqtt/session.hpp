@@ -18,6 +18,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tether::mqtt {
@@ -28,8 +29,8 @@ class session_link {
   virtual ~session_link() = default;
   // Thread-safe: asks the connection to call `session::drain` on its own thread soon.
   virtual void wake() = 0;
-  // Thread-safe: closes the connection because another one took its session over.
-  virtual void kick() = 0;
+  // Thread-safe: closes the connection (another one took its session over, its key was revoked, ...).
+  virtual void kick(std::string reason) = 0;
 };
 
 struct session_limits {
@@ -71,6 +72,8 @@ class session {
   void discard();
   bool attached_to(const session_link* link) const;
   principal_ptr owner() const;
+  // The attached connection and who it is (both null when offline), read together.
+  std::pair<std::shared_ptr<session_link>, principal_ptr> attachment() const;
 
   // Appends ready packets (redeliveries first, then queued messages within the in-flight window)
   // to `out` until it holds `max_bytes`. Returns true when more is waiting.

@@ -23,7 +23,7 @@ using ack = session::ack_result;
 class fake_link : public session_link {
  public:
   void wake() override { ++wakes; }
-  void kick() override { ++kicks; }
+  void kick(std::string) override { ++kicks; }
   int wakes = 0;
   int kicks = 0;
 };
