@@ -65,7 +65,8 @@ void connection::handle_connect(codec::connect& c) {
   principal_ = std::move(auth.who);
 
   const auto& session_id = principal_->session_id.empty() ? c.client_id : principal_->session_id;
-  auto grant = broker_.open_session(session_id, c.clean_session, shared_from_this(), principal_);
+  const bool clean = c.clean_session || principal_->ephemeral;
+  auto grant = broker_.open_session(session_id, clean, shared_from_this(), principal_);
   session_ = std::move(grant.state);
   if (grant.taken_over) grant.taken_over->kick("session taken over by a new connection");
 

@@ -24,6 +24,9 @@ struct principal {
   // When set, the engine keys the session by this instead of the client ID: e.g. one session per
   // gateway, so that a second connection of the same gateway takes over whatever its client ID.
   std::string session_id;
+  // The realm keeps no session state: CleanSession is treated as set whatever the client asked
+  // (a gateway must never receive downlinks queued while it was away: their time has passed).
+  bool ephemeral = false;
 };
 
 using principal_ptr = std::shared_ptr<const principal>;

@@ -1,0 +1,12 @@
+#pragma once
+// Timestamps as The Things Stack's JSON writes them: RFC 3339 in UTC with 0, 3, 6 or 9 fractional
+// digits (as few as represent the value exactly) and a trailing Z, e.g. 2026-11-23T01:02:03.123456789Z.
+
+#include <chrono>
+#include <string>
+
+namespace tether::core {
+
+std::string to_rfc3339(std::chrono::system_clock::time_point t);
+
+}  // namespace tether::core
