@@ -49,6 +49,8 @@ struct serve_options {
   std::size_t mqtt_max_queued = 1000;
   std::size_t mqtt_max_inflight = 100;
   std::size_t mqtt_max_packet_size = 256 * 1024 * 1024;
+
+  std::string storage_sync = "normal";
 };
 
 // Every flag is also TETHER_<FLAG> in the environment and a key of the --config file.
@@ -93,6 +95,9 @@ void add_flags(CLI::App& cmd, serve_options& o) {
        "Unacknowledged QoS 1/2 messages per client (0: no limit)");
   flag(cmd, "mqtt-max-packet-size", o.mqtt_max_packet_size, "Largest packet accepted, in bytes")
       ->check(CLI::Range(std::size_t{16}, std::size_t{268'435'455}));
+  flag(cmd, "storage-sync", o.storage_sync,
+       "normal: what is acknowledged survives a crash; full: also power loss (fsync per commit, slower)")
+      ->check(CLI::IsMember({"normal", "full"}));
 }
 
 std::unique_ptr<plain::plain_realm> make_plain_realm(const serve_options& o) {
@@ -111,7 +116,9 @@ int serve(const serve_options& o) {
     storage::database db(db_path);
     storage::migrate(db);
   }
-  storage::mqtt_state_store mqtt_state(db_path);
+  storage::mqtt_state_options state_options;
+  state_options.sync = o.storage_sync == "full" ? storage::sync_mode::full : storage::sync_mode::normal;
+  storage::mqtt_state_store mqtt_state(db_path, state_options);
 
   mqtt::worker_pool workers(o.workers);
   std::vector<std::unique_ptr<mqtt::realm>> realms;
