@@ -1,0 +1,105 @@
+#include "gateway/hub.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace tether::gateway {
+
+hub::entry& hub::touch(const std::string& gateway_id) {
+  auto& e = gateways_[gateway_id];
+  e.facts.gateway_id = gateway_id;
+  e.facts.revision = revision_.fetch_add(1, std::memory_order_relaxed) + 1;
+  return e;
+}
+
+void hub::connect(const std::string& gateway_id, frontend& via, std::string remote_address) {
+  std::lock_guard lock(mutex_);
+  auto& e = touch(gateway_id);
+  e.via = &via;
+  e.facts.connected = true;
+  e.facts.protocol = std::string(via.protocol());
+  e.facts.remote_address = std::move(remote_address);
+  e.facts.connected_at = e.facts.last_seen = std::chrono::system_clock::now();
+}
+
+void hub::disconnect(const std::string& gateway_id, const frontend& via) {
+  std::lock_guard lock(mutex_);
+  auto it = gateways_.find(gateway_id);
+  if (it == gateways_.end() || it->second.via != &via) return;
+  auto& e = touch(gateway_id);
+  e.via = nullptr;
+  e.facts.connected = false;
+  e.facts.disconnected_at = std::chrono::system_clock::now();
+}
+
+void hub::handle_uplink(network::gateway_uplink up) {
+  if (!up.rx_metadata.empty()) {
+    std::lock_guard lock(mutex_);
+    auto& e = touch(up.rx_metadata.front().gateway_id);
+    ++e.facts.uplinks;
+    e.facts.last_seen = up.received_at;
+    e.facts.last_uplink = up;
+  }
+  if (core_) core_->handle_uplink(std::move(up));
+}
+
+void hub::handle_status(network::gateway_status status) {
+  {
+    std::lock_guard lock(mutex_);
+    auto& e = touch(status.gateway_id);
+    ++e.facts.statuses;
+    e.facts.last_seen = status.received_at;
+    e.facts.last_status = status;
+  }
+  if (core_) core_->handle_status(status);
+}
+
+void hub::handle_tx_ack(const network::tx_ack& ack) {
+  {
+    std::lock_guard lock(mutex_);
+    auto& e = touch(ack.gateway_id);
+    ++e.facts.tx_acks;
+    e.facts.last_seen = ack.received_at;
+  }
+  if (core_) core_->handle_tx_ack(ack);
+}
+
+void hub::count_drop(const std::string& gateway_id, std::string_view reason) {
+  std::lock_guard lock(mutex_);
+  auto& e = touch(gateway_id);
+  ++e.facts.dropped[std::string(reason)];
+  e.facts.last_seen = std::chrono::system_clock::now();
+}
+
+bool hub::send_downlink(const network::downlink_tx& tx) {
+  frontend* via = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = gateways_.find(tx.gateway_id);
+    if (it == gateways_.end() || !it->second.via) {
+      spdlog::debug("downlink {} for {} not sent: the gateway is not connected", tx.id, tx.gateway_id);
+      return false;
+    }
+    via = it->second.via;
+    auto& e = touch(tx.gateway_id);
+    ++e.facts.downlinks;
+  }
+  // Frontends outlive the hub's use of them (main owns both), so calling outside the lock is safe.
+  return via->transmit(tx);
+}
+
+bool hub::connected(std::string_view gateway_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = gateways_.find(std::string(gateway_id));
+  return it != gateways_.end() && it->second.via != nullptr;
+}
+
+std::vector<gateway_snapshot> hub::changed_since(std::uint64_t after) const {
+  std::vector<gateway_snapshot> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, e] : gateways_) {
+    if (e.facts.revision > after) out.push_back(e.facts);
+  }
+  return out;
+}
+
+}  // namespace tether::gateway

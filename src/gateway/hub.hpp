@@ -1,0 +1,92 @@
+#pragma once
+// The meeting point of gateway frontends and the network core: which gateway is connected through
+// which frontend, per-gateway traffic counters and last status, and the routing of downlinks back to
+// the frontend that holds the gateway. Frontends call it from their worker threads; it forwards
+// uplinks, statuses and TxAcks to the core (network::uplink_handler) and implements the core's
+// network::downlink_sink.
+
+#include "network/radio.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace tether::gateway {
+
+// A gateway frontend that can transmit for the gateways connected through it.
+class frontend {
+ public:
+  virtual ~frontend() = default;
+  virtual std::string_view protocol() const = 0;  // "ttsv3", "ttnv2", ...
+  // False when the gateway is no longer connected through this frontend.
+  virtual bool transmit(const network::downlink_tx& tx) = 0;
+};
+
+// What the hub knows of one gateway, as shown by `tether gateway show`.
+struct gateway_snapshot {
+  std::string gateway_id;
+  bool connected = false;
+  std::string protocol;
+  std::string remote_address;
+  network::time_point connected_at{};
+  network::time_point disconnected_at{};
+  network::time_point last_seen{};
+  std::uint64_t uplinks = 0;
+  std::uint64_t statuses = 0;
+  std::uint64_t downlinks = 0;
+  std::uint64_t tx_acks = 0;
+  std::map<std::string, std::uint64_t> dropped;  // reason → count
+  std::optional<network::gateway_status> last_status;
+  std::optional<network::gateway_uplink> last_uplink;
+  std::uint64_t revision = 0;  // bumped on every change, so writers can skip unchanged gateways
+};
+
+class hub : public network::downlink_sink {
+ public:
+  hub() = default;
+  hub(const hub&) = delete;
+  hub& operator=(const hub&) = delete;
+
+  // Set once, before any gateway connects. Without a core, traffic is only counted.
+  void set_core(network::uplink_handler& core) { core_ = &core; }
+
+  // A gateway connected through `via` (a newer connection replaces an older one).
+  void connect(const std::string& gateway_id, frontend& via, std::string remote_address);
+  // Ignored unless `via` is the frontend that holds the gateway now.
+  void disconnect(const std::string& gateway_id, const frontend& via);
+
+  void handle_uplink(network::gateway_uplink up);
+  void handle_status(network::gateway_status status);
+  void handle_tx_ack(const network::tx_ack& ack);
+  // A message from `gateway_id` was dropped (malformed, invalid): counted per reason.
+  void count_drop(const std::string& gateway_id, std::string_view reason);
+
+  // network::downlink_sink
+  bool send_downlink(const network::downlink_tx& tx) override;
+
+  bool connected(std::string_view gateway_id) const;
+  // Gateways whose revision is above `after` (all with 0).
+  std::vector<gateway_snapshot> changed_since(std::uint64_t after) const;
+  std::uint64_t revision() const { return revision_.load(std::memory_order_relaxed); }
+
+ private:
+  struct entry {
+    gateway_snapshot facts;
+    frontend* via = nullptr;
+  };
+  entry& touch(const std::string& gateway_id);  // mutex_ held
+
+  network::uplink_handler* core_ = nullptr;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, entry> gateways_;
+  std::atomic<std::uint64_t> revision_{0};
+};
+
+}  // namespace tether::gateway
