@@ -39,6 +39,10 @@ class codec_category_impl final : public boost::system::error_category {
         return "unknown TxAck result";
       case codec_error::invalid_uplink_token:
         return "invalid uplink token";
+      case codec_error::invalid_time:
+        return "time out of range";
+      case codec_error::missing_downlink:
+        return "missing downlink message";
     }
     return "unknown ttsv3 codec error";
   }
