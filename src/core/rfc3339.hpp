@@ -9,4 +9,7 @@ namespace tether::core {
 
 std::string to_rfc3339(std::chrono::system_clock::time_point t);
 
+// A duration the same way: seconds with 0, 3, 6 or 9 decimals and an `s`, e.g. "0.061696s".
+std::string to_duration_seconds(std::chrono::nanoseconds d);
+
 }  // namespace tether::core

@@ -20,6 +20,14 @@ TEST(Rfc3339, FractionUsesThreeSixOrNineDigits) {
   EXPECT_EQ(to_rfc3339(at(t + 1)), "2026-11-23T01:02:03.000000001Z");
 }
 
+TEST(DurationSeconds, AsTheThingsStackWritesThem) {
+  EXPECT_EQ(to_duration_seconds(nanoseconds{61'696'000}), "0.061696s");
+  EXPECT_EQ(to_duration_seconds(seconds{2}), "2s");
+  EXPECT_EQ(to_duration_seconds(milliseconds{50}), "0.050s");
+  EXPECT_EQ(to_duration_seconds(nanoseconds{1'000'000'001}), "1.000000001s");
+  EXPECT_EQ(to_duration_seconds(milliseconds{-1500}), "-1.500s");
+}
+
 TEST(Rfc3339, LeapDay) { EXPECT_EQ(to_rfc3339(at(951'782'400'000'000'000)), "2000-02-29T00:00:00Z"); }
 
 TEST(Rfc3339, BeforeEpochFloors) { EXPECT_EQ(to_rfc3339(at(-500'000'000)), "1969-12-31T23:59:59.500Z"); }

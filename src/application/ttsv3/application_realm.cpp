@@ -1,0 +1,123 @@
+#include "application/ttsv3/application_realm.hpp"
+
+#include "application/ttsv3/event_json.hpp"
+#include "registry/ids.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
+
+namespace tether::application::ttsv3 {
+namespace {
+
+const application_principal& as_application(const mqtt::principal& who) {
+  return static_cast<const application_principal&>(who);  // this realm only ever sees its own principals
+}
+
+mqtt::auth_result refuse(std::string reason) {
+  mqtt::auth_result r;
+  r.refusal = mqtt::codec::connack_code::not_authorized;  // The Things Stack answers 5 to every failure
+  r.reason = std::move(reason);
+  return r;
+}
+
+// The filter rewritten into `v3/{app}/...`, or "" when it cannot name the application's topics.
+std::string rewrite_filter(std::string_view app, std::string_view filter) {
+  if (filter == "#" || filter == "v3/#") return fmt::format("v3/{}/#", app);
+  if (!filter.starts_with("v3/")) return {};
+  auto rest = filter.substr(3);
+  const auto slash = rest.find('/');
+  auto first = rest.substr(0, slash);
+  const auto tail = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+  if (first != "+") {
+    first = first.substr(0, first.find('@'));  // `app@tenant` names the same application
+    if (first != app) return {};
+  }
+  return fmt::format("v3/{}{}", app, tail);
+}
+
+bool in_namespace(std::string_view app, std::string_view topic) {
+  return topic.size() > app.size() + 4 && topic.starts_with("v3/") && topic.substr(3, app.size()) == app &&
+         topic[3 + app.size()] == '/';
+}
+
+}  // namespace
+
+application_realm::application_realm(registry::key_authenticator& keys) : keys_(keys) {}
+
+mqtt::auth_result application_realm::authenticate(const mqtt::connect_request& request) {
+  if (!request.username) return refuse("no username: it must be the application ID");
+  std::string_view id = *request.username;
+  id = id.substr(0, id.find('@'));
+  if (!registry::is_valid_id(id))
+    return refuse(fmt::format("username '{}' is not an application ID", *request.username));
+  if (!request.password) return refuse(fmt::format("application {}: no API key", id));
+  auto key = keys_.authenticate({registry::entity_kind::application, std::string(id)}, *request.password);
+  if (!key) return refuse(fmt::format("application {}: API key not valid for it", id));
+  if (key->rights.empty())
+    return refuse(fmt::format("application {}: API key {} has no rights", id, key->key_id));
+  auto who = std::make_shared<application_principal>();
+  who->client_id = std::string(request.client_id);
+  who->username = std::string(*request.username);
+  who->application_id = std::string(id);
+  who->key_id = key->key_id;
+  who->rights = key->rights;
+  mqtt::auth_result r;
+  r.who = std::move(who);
+  return r;
+}
+
+bool application_realm::authorize_publish(const mqtt::principal& who, std::string_view topic) {
+  const auto& app = as_application(who);
+  if (!app.rights.contains(registry::right::application_traffic_down_write)) return false;
+  if (!in_namespace(app.application_id, topic)) return false;
+  return topic.ends_with("/down/push") || topic.ends_with("/down/replace");
+}
+
+mqtt::subscribe_decision application_realm::authorize_subscribe(const mqtt::principal& who,
+                                                                std::string_view filter) {
+  mqtt::subscribe_decision d;
+  d.filter = rewrite_filter(as_application(who).application_id, filter);
+  d.allowed = !d.filter.empty();
+  return d;
+}
+
+bool application_realm::authorize_read(const mqtt::principal& who, std::string_view topic) {
+  const auto& app = as_application(who);
+  // Without the read right a subscription succeeds but delivers nothing, as in The Things Stack.
+  return app.rights.contains(registry::right::application_traffic_read) &&
+         in_namespace(app.application_id, topic);
+}
+
+mqtt::publish_action application_realm::on_publish(const mqtt::principal& who, const mqtt::message& msg) {
+  const auto& app = as_application(who);
+  // Downlink queues arrive with the downlink path; until then say so instead of dropping silently.
+  const nlohmann::json error = {{"topic", msg.topic}, {"reason", "downlink queues are not available yet"}};
+  spdlog::warn("[application] {}: downlink on {} not queued: downlink queues are not available yet",
+               app.application_id, msg.topic);
+  if (publisher_) {
+    publisher_->publish(
+        mqtt::make_message(fmt::format("v3/{}/errors", app.application_id), error.dump(), 0, false));
+  }
+  return mqtt::publish_action::consume;
+}
+
+void application_realm::publish_event(const network::device_ids& ids, std::string_view suffix,
+                                      std::string payload) {
+  if (!publisher_) return;
+  events_.fetch_add(1, std::memory_order_relaxed);
+  // QoS 2 so that each subscriber gets the QoS it asked for (delivery takes the lower of the two).
+  publisher_->publish(
+      mqtt::make_message(fmt::format("v3/{}/devices/{}/{}", ids.application_id, ids.device_id, suffix),
+                         std::move(payload), 2, false));
+}
+
+void application_realm::on_join(const network::join_event& event) {
+  publish_event(event.ids, "join", render_join(event));
+}
+
+void application_realm::on_uplink(const network::uplink_event& event) {
+  publish_event(event.ids, "up", render_uplink(event));
+}
+
+}  // namespace tether::application::ttsv3

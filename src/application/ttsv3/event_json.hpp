@@ -1,0 +1,17 @@
+#pragma once
+// Application events as The Things Stack's MQTT integration writes them (spec/tts-v3.md §3.3):
+// ApplicationUp JSON with snake_case proto names, zero values omitted, EUIs and DevAddr in upper-case
+// hex, bytes in base64, 64-bit integers quoted, enums by name, timestamps RFC 3339, durations "1.5s".
+
+#include "network/events.hpp"
+
+#include <string>
+
+namespace tether::application::ttsv3 {
+
+// `v3/{app}/devices/{dev}/join`
+std::string render_join(const network::join_event& event);
+// `v3/{app}/devices/{dev}/up`
+std::string render_uplink(const network::uplink_event& event);
+
+}  // namespace tether::application::ttsv3
