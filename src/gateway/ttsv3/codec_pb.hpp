@@ -72,6 +72,4 @@ bool valid_correlation_ids(const Repeated& ids) {
   return true;
 }
 
-inline std::string_view view(const std::string& s) { return s; }
-
 }  // namespace tether::gateway::ttsv3::detail
