@@ -1,7 +1,5 @@
 #include "storage/mqtt_state_store.hpp"
 
-#include <spdlog/spdlog.h>
-
 namespace tether::storage {
 
 // One recorded change. Strings are copied: the caller's views do not outlive the call.
@@ -98,9 +96,9 @@ class mqtt_state_store::realm_journal final : public mqtt::session_journal {
     o.msg = msg;
     store_.record(std::move(o));
   }
-  ticket mark() override { return store_.mark(); }
+  ticket mark() override { return store_.writer_.mark(); }
   void when_durable(ticket t, std::function<void()> done) override {
-    store_.when_durable(t, std::move(done));
+    store_.writer_.when_durable(t, std::move(done));
   }
 
  private:
@@ -115,18 +113,12 @@ class mqtt_state_store::realm_journal final : public mqtt::session_journal {
 };
 
 mqtt_state_store::mqtt_state_store(const std::string& path, mqtt_state_options options)
-    : db_(path, options.sync), options_(options), sql_(std::make_unique<statements>(db_)) {
-  writer_ = std::thread([this] { run_writer(); });
+    : writer_(path, {.max_pending = options.max_pending, .sync = options.sync}, "MQTT state"),
+      sql_(std::make_unique<statements>(writer_.db())) {
+  writer_.start(*this);
 }
 
-mqtt_state_store::~mqtt_state_store() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  has_work_.notify_one();
-  writer_.join();
-}
+mqtt_state_store::~mqtt_state_store() { writer_.stop(); }
 
 mqtt::session_journal& mqtt_state_store::journal_for(const std::string& realm) {
   auto& j = journals_[realm];
@@ -135,80 +127,21 @@ mqtt::session_journal& mqtt_state_store::journal_for(const std::string& realm) {
 }
 
 void mqtt_state_store::record(op change) {
-  std::unique_lock lock(mutex_);
-  has_room_.wait(lock, [&] { return pending_.size() < options_.max_pending || stopping_; });
-  pending_.push_back(std::move(change));
-  ++recorded_;
-  if (pending_.size() == 1) has_work_.notify_one();
-}
-
-std::uint64_t mqtt_state_store::mark() {
-  std::lock_guard lock(mutex_);
-  return recorded_;
-}
-
-void mqtt_state_store::when_durable(std::uint64_t ticket, std::function<void()> done) {
-  {
-    std::lock_guard lock(mutex_);
-    if (ticket > durable_) {
-      waiters_.emplace(ticket, std::move(done));
-      return;
-    }
-  }
-  done();
-}
-
-void mqtt_state_store::sync() {
-  std::mutex m;
-  std::condition_variable cv;
-  bool done = false;
-  when_durable(mark(), [&] {
-    std::lock_guard lock(m);
-    done = true;
-    cv.notify_one();
+  writer_.record([&] {
+    pending_.push_back(std::move(change));
+    return 1;
   });
-  std::unique_lock lock(m);
-  cv.wait(lock, [&] { return done; });
 }
 
-std::uint64_t mqtt_state_store::commits() const {
-  std::lock_guard lock(mutex_);
-  return commits_;
-}
+void mqtt_state_store::sync() { writer_.sync(); }
 
-void mqtt_state_store::run_writer() {
-  std::vector<op> batch;
-  for (;;) {
-    std::uint64_t upto = 0;
-    {
-      std::unique_lock lock(mutex_);
-      has_work_.wait(lock, [&] { return !pending_.empty() || stopping_; });
-      if (pending_.empty() && stopping_) return;
-      batch.swap(pending_);
-      upto = recorded_;
-    }
-    has_room_.notify_all();
-    try {
-      transaction t(db_);
-      for (const auto& change : batch) apply(change);
-      t.commit();
-    } catch (const storage_error& e) {
-      // The disk refused: nothing acknowledged may claim durability. Stop the process loudly.
-      spdlog::critical("MQTT state could not be written: {}", e.what());
-      std::terminate();
-    }
-    batch.clear();
-    std::vector<std::function<void()>> ready;
-    {
-      std::lock_guard lock(mutex_);
-      durable_ = upto;
-      ++commits_;
-      auto end = waiters_.upper_bound(durable_);
-      for (auto it = waiters_.begin(); it != end; ++it) ready.push_back(std::move(it->second));
-      waiters_.erase(waiters_.begin(), end);
-    }
-    for (auto& f : ready) f();
-  }
+std::uint64_t mqtt_state_store::commits() const { return writer_.commits(); }
+
+void mqtt_state_store::take_group() { group_.swap(pending_); }
+
+void mqtt_state_store::write_group(database&) {
+  for (const auto& change : group_) apply(change);
+  group_.clear();
 }
 
 void mqtt_state_store::apply(const op& c) {
@@ -259,24 +192,26 @@ void mqtt_state_store::apply(const op& c) {
 }
 
 mqtt::restored_state mqtt_state_store::load(const std::string& realm) {
-  sync();
+  return writer_.exclusive([&](database& db) { return read(db, realm); });
+}
+
+mqtt::restored_state mqtt_state_store::read(database& db, const std::string& realm) {
   mqtt::restored_state state;
-  std::lock_guard lock(mutex_);  // the writer is idle after sync(); keep it so while we read
   std::map<std::string, mqtt::restored_session> sessions;
-  auto q = db_.prepare("SELECT client_id FROM mqtt_sessions WHERE realm = ?1");
+  auto q = db.prepare("SELECT client_id FROM mqtt_sessions WHERE realm = ?1");
   q.bind(1, realm);
   while (q.step()) {
     auto id = q.column_text(0);
     sessions[id].client_id = id;
   }
-  auto subs = db_.prepare("SELECT client_id, filter, qos FROM mqtt_subscriptions WHERE realm = ?1");
+  auto subs = db.prepare("SELECT client_id, filter, qos FROM mqtt_subscriptions WHERE realm = ?1");
   subs.bind(1, realm);
   while (subs.step()) {
     if (auto it = sessions.find(subs.column_text(0)); it != sessions.end()) {
       it->second.subscriptions[subs.column_text(1)] = static_cast<std::uint8_t>(subs.column_int(2));
     }
   }
-  auto queue = db_.prepare(
+  auto queue = db.prepare(
       "SELECT client_id, seq, topic, payload, qos, retain, released FROM mqtt_queue WHERE realm = ?1 "
       "ORDER BY client_id, seq");
   queue.bind(1, realm);
@@ -292,7 +227,7 @@ mqtt::restored_state mqtt_state_store::load(const std::string& realm) {
     it->second.queue.push_back(std::move(m));
   }
   for (auto& [id, s] : sessions) state.sessions.push_back(std::move(s));
-  auto retained = db_.prepare("SELECT topic, payload, qos FROM mqtt_retained WHERE realm = ?1");
+  auto retained = db.prepare("SELECT topic, payload, qos FROM mqtt_retained WHERE realm = ?1");
   retained.bind(1, realm);
   while (retained.step()) {
     state.retained.push_back(mqtt::make_message(retained.column_text(0), retained.column_blob(1),
