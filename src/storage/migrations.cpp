@@ -60,14 +60,15 @@ constexpr std::array all_migrations{
       CREATE INDEX api_keys_gateway ON api_keys (gateway_id) WHERE gateway_id IS NOT NULL;
       CREATE INDEX api_keys_application ON api_keys (application_id) WHERE application_id IS NOT NULL;
     )sql"},
-    // Device sessions (network core state per device: keys, DevAddr, frame counters, MAC state,
-    // serialized by storage::device_session_store) and the join nonces each device used.
+    // Device sessions (network core state per device: join nonces, keys, DevAddr, frame counters, MAC
+    // state) in the versioned `state` format of storage/device_session_codec.hpp. dev_addr repeats the
+    // active session's DevAddr for lookups; NULL until the device has a session.
     migration{3, R"sql(
       CREATE TABLE device_sessions (
         application_id TEXT NOT NULL, device_id TEXT NOT NULL,
-        dev_addr BLOB NOT NULL, state BLOB NOT NULL, updated_at INTEGER NOT NULL,
+        dev_addr BLOB, state BLOB NOT NULL, updated_at INTEGER NOT NULL,
         PRIMARY KEY (application_id, device_id)) WITHOUT ROWID;
-      CREATE INDEX device_sessions_dev_addr ON device_sessions (dev_addr);
+      CREATE INDEX device_sessions_dev_addr ON device_sessions (dev_addr) WHERE dev_addr IS NOT NULL;
     )sql"},
     // Downlink queues: one row per queued downlink, ordered per device by priority then arrival.
     migration{4, R"sql(
