@@ -78,10 +78,13 @@ constexpr std::array all_migrations{
         PRIMARY KEY (application_id, device_id, seq)) WITHOUT ROWID;
     )sql"},
     // The append-only event log (replayed to outbound connectors), trimmed by age and count.
+    // AUTOINCREMENT: a seq is never reused, even after trimming emptied the log.
     migration{5, R"sql(
       CREATE TABLE event_log (
-        seq INTEGER PRIMARY KEY, stream TEXT NOT NULL, at INTEGER NOT NULL, payload BLOB NOT NULL);
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, stream TEXT NOT NULL, at INTEGER NOT NULL,
+        payload BLOB NOT NULL);
       CREATE INDEX event_log_stream ON event_log (stream, seq);
+      CREATE INDEX event_log_at ON event_log (at);
     )sql"},
     // What a running server knows of each gateway's connection (status, counters), for
     // `tether gateway show`.
