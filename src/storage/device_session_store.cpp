@@ -17,12 +17,16 @@ std::string key_of(std::string_view application_id, std::string_view device_id) 
 
 struct device_session_store::statements {
   explicit statements(database& db)
-      : upsert(db.prepare(
+      : update(db.prepare("UPDATE device_sessions SET state = ?4, updated_at = ?5 "
+                          "WHERE application_id = ?1 AND device_id = ?2 AND dev_addr IS ?3")),
+        upsert(db.prepare(
             "INSERT INTO device_sessions (application_id, device_id, dev_addr, state, updated_at) "
             "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (application_id, device_id) DO UPDATE SET "
             "dev_addr = excluded.dev_addr, state = excluded.state, updated_at = excluded.updated_at")),
         remove(db.prepare("DELETE FROM device_sessions WHERE application_id = ?1 AND device_id = ?2")) {}
-  statement upsert, remove;
+  // Most puts only advance counters: `update` leaves dev_addr (and its index) alone; `upsert` runs when
+  // the row is new or its DevAddr changed.
+  statement update, upsert, remove;
 };
 
 device_session_store::device_session_store(const std::string& path, group_writer_options options)
@@ -33,11 +37,17 @@ device_session_store::device_session_store(const std::string& path, group_writer
 device_session_store::~device_session_store() { writer_.stop(); }
 
 std::uint64_t device_session_store::put(const device_session& s) {
-  return record({s.application_id, s.device_id, s});
+  change c{s.application_id, s.device_id};
+  if (s.active) c.dev_addr = std::string(s.dev_addr.view());
+  c.state = encode_device_session(s);
+  c.updated_at = s.updated_at;
+  return record(std::move(c));
 }
 
 std::uint64_t device_session_store::remove(std::string_view application_id, std::string_view device_id) {
-  return record({std::string(application_id), std::string(device_id), std::nullopt});
+  change c{std::string(application_id), std::string(device_id)};
+  c.remove = true;
+  return record(std::move(c));
 }
 
 std::uint64_t device_session_store::record(change c) {
@@ -46,7 +56,7 @@ std::uint64_t device_session_store::record(change c) {
     auto [it, added] = pending_index_.try_emplace(std::move(key), pending_.size());
     if (!added) {
       // Coalesce: only the newest state of a device within one group reaches the disk.
-      pending_[it->second].session = std::move(c.session);
+      pending_[it->second] = std::move(c);
       return 0;
     }
     pending_.push_back(std::move(c));
@@ -65,20 +75,23 @@ void device_session_store::take_group() {
   pending_index_.clear();
 }
 
-void device_session_store::write_group(database&) {
-  for (const auto& c : group_) {
-    if (c.session) {
-      const auto& s = *c.session;
-      sql_->upsert.bind(1, c.application_id).bind(2, c.device_id);
-      if (s.active) {
-        sql_->upsert.bind_blob(3, s.dev_addr.view());
-      } else {
-        sql_->upsert.bind_null(3);
-      }
-      sql_->upsert.bind_blob(4, encode_device_session(s)).bind(5, s.updated_at).run();
+void device_session_store::write_group(database& db) {
+  auto bind = [](statement& st, const change& c) -> statement& {
+    st.bind(1, c.application_id).bind(2, c.device_id);
+    if (c.dev_addr) {
+      st.bind_blob(3, *c.dev_addr);
     } else {
-      sql_->remove.bind(1, c.application_id).bind(2, c.device_id).run();
+      st.bind_null(3);
     }
+    return st.bind_blob(4, c.state).bind(5, c.updated_at);
+  };
+  for (const auto& c : group_) {
+    if (c.remove) {
+      sql_->remove.bind(1, c.application_id).bind(2, c.device_id).run();
+      continue;
+    }
+    bind(sql_->update, c).run();
+    if (db.changes() == 0) bind(sql_->upsert, c).run();
   }
   group_.clear();
 }

@@ -68,10 +68,14 @@ class device_session_store final : private group_source {
   std::uint64_t commits() const { return writer_.commits(); }
 
  private:
+  // Encoded by the caller, so that the writer thread (the bottleneck) only binds and steps.
   struct change {
     std::string application_id;
     std::string device_id;
-    std::optional<device_session> session;  // nullopt: remove
+    bool remove = false;
+    std::optional<std::string> dev_addr;  // raw bytes while a session is active
+    std::string state;
+    std::int64_t updated_at = 0;
   };
   struct statements;
 
