@@ -91,6 +91,10 @@ std::string statement::column_blob(int index) const {
 bool statement::column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
 
 database::database(const std::string& path, sync_mode sync) {
+  // Memory statistics take a global mutex on every SQLite allocation; Tether never reads them. Only
+  // possible before SQLite initializes (the first open); later calls fail harmlessly.
+  static const bool configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+  (void)configured;
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
