@@ -1,0 +1,49 @@
+#include "network/counters.hpp"
+
+namespace tether::network {
+
+std::string_view to_string(counter c) noexcept {
+  switch (c) {
+    case counter::copies_received:
+      return "copies_received";
+    case counter::copies_merged:
+      return "copies_merged";
+    case counter::uplinks_delivered:
+      return "uplinks_delivered";
+    case counter::joins_accepted:
+      return "joins_accepted";
+    case counter::mac_answers_queued:
+      return "mac_answers_queued";
+    case counter::invalid_frame:
+      return "invalid_frame";
+    case counter::unsupported_frame:
+      return "unsupported_frame";
+    case counter::dedup_full:
+      return "dedup_full";
+    case counter::unknown_dev_addr:
+      return "unknown_dev_addr";
+    case counter::mic_failed:
+      return "mic_failed";
+    case counter::replay:
+      return "replay";
+    case counter::fcnt_gap:
+      return "fcnt_gap";
+    case counter::retransmission:
+      return "retransmission";
+    case counter::unknown_dev_eui:
+      return "unknown_dev_eui";
+    case counter::join_mic_failed:
+      return "join_mic_failed";
+    case counter::dev_nonce_reused:
+      return "dev_nonce_reused";
+    case counter::no_dev_addr:
+      return "no_dev_addr";
+    case counter::join_not_scheduled:
+      return "join_not_scheduled";
+    case counter::count_:
+      break;
+  }
+  return "unknown";
+}
+
+}  // namespace tether::network

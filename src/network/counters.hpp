@@ -1,0 +1,61 @@
+#pragma once
+// Counters of the network core: what was received, delivered, and every reason a frame was dropped.
+// Shards add from their own threads; any thread may read a snapshot.
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace tether::network {
+
+enum class counter : std::uint8_t {
+  copies_received,     // gateway_uplinks handed in (one per gateway copy)
+  copies_merged,       // copies folded into a frame already in the dedup window
+  uplinks_delivered,   // uplink_events emitted
+  joins_accepted,      // join-accepts handed to the downlink path
+  mac_answers_queued,  // MAC answers waiting for the downlink path
+  // Drop reasons: each one is logged with the frame's identifiers.
+  invalid_frame,       // does not parse
+  unsupported_frame,   // join-accept, downlink or proprietary frame received as an uplink
+  dedup_full,          // too many frames in the dedup window at once
+  unknown_dev_addr,    // no session with that DevAddr
+  mic_failed,          // sessions with that DevAddr exist but none verifies the MIC
+  replay,              // MIC verifies with an older counter
+  fcnt_gap,            // MIC verifies but the counter jumped beyond the gap rule
+  retransmission,      // the counter equals the last accepted one (already delivered)
+  unknown_dev_eui,     // join-request from a device not registered for OTAA
+  join_mic_failed,     // join-request MIC does not verify with the AppKey
+  dev_nonce_reused,    // DevNonce seen before (1.0.0-1.0.3) or not increasing (1.0.4)
+  no_dev_addr,         // could not allocate a DevAddr
+  join_not_scheduled,  // no gateway took the join-accept (RX1 and RX2 refused)
+  count_,
+};
+
+std::string_view to_string(counter c) noexcept;
+
+constexpr std::size_t counter_count = static_cast<std::size_t>(counter::count_);
+
+// A copy of all counters at one moment.
+struct server_stats {
+  std::array<std::uint64_t, counter_count> values{};
+  std::uint64_t operator[](counter c) const { return values[static_cast<std::size_t>(c)]; }
+};
+
+class counter_set {
+ public:
+  void add(counter c, std::uint64_t n = 1) noexcept {
+    values_[static_cast<std::size_t>(c)].fetch_add(n, std::memory_order_relaxed);
+  }
+  server_stats snapshot() const noexcept {
+    server_stats s;
+    for (std::size_t i = 0; i < counter_count; ++i) s.values[i] = values_[i].load(std::memory_order_relaxed);
+    return s;
+  }
+
+ private:
+  std::array<std::atomic<std::uint64_t>, counter_count> values_{};
+};
+
+}  // namespace tether::network

@@ -1,0 +1,203 @@
+#include "network/data_uplink.hpp"
+
+#include "lorawan/fcnt.hpp"
+#include "lorawan/frame/parse.hpp"
+#include "lorawan/mac/mac_codec.hpp"
+#include "lorawan/secure_frame.hpp"
+#include "network/mac_commands.hpp"
+#include "network/rx_windows.hpp"
+#include "network/session_key_id.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace tether::network {
+namespace {
+
+// How one candidate session relates to the frame.
+enum class match { none, accepted, replay, gap };
+
+struct candidate_result {
+  match kind = match::none;
+  std::uint32_t f_cnt = 0;
+  bool retransmission = false;
+};
+
+// The 32-bit counter the frame would have if it were at or behind the last accepted one.
+std::optional<std::uint32_t> counter_behind(std::uint32_t last, std::uint16_t wire) {
+  std::uint64_t c = (static_cast<std::uint64_t>(last) & 0xffff0000u) | wire;
+  if (c > last) {
+    if (c < 0x10000) return std::nullopt;
+    c -= 0x10000;
+  }
+  return static_cast<std::uint32_t>(c);
+}
+
+// The counter just past the last accepted one, ignoring the gap rule.
+std::uint32_t counter_ahead(std::uint32_t last, std::uint16_t wire) {
+  std::uint64_t c = (static_cast<std::uint64_t>(last) & 0xffff0000u) | wire;
+  if (c < last) c += 0x10000;
+  return static_cast<std::uint32_t>(c);
+}
+
+candidate_result check_candidate(lorawan::crypto_context& crypto, const device_entry& d,
+                                 const lorawan::data_frame& f, lorawan::byte_view wire) {
+  const auto& s = d.session;
+  const auto& key = s.nwk_s_key.bytes;
+  const std::optional<std::uint32_t> last =
+      s.has_f_cnt_up ? std::optional<std::uint32_t>(s.f_cnt_up) : std::nullopt;
+  auto fcnt = lorawan::reconstruct_fcnt(last, f.header.f_cnt, max_fcnt_gap(d.device));
+  if (fcnt && lorawan::verify_data_mic(crypto, key, wire, fcnt->value)) {
+    return {match::accepted, fcnt->value, fcnt->retransmission};
+  }
+  if (!last) {
+    // Fresh session: the only other reading is a counter beyond the gap.
+    if (!fcnt && lorawan::verify_data_mic(crypto, key, wire, f.header.f_cnt))
+      return {match::gap, f.header.f_cnt};
+    return {};
+  }
+  // The MIC tells which reading the device meant: an older counter is a replay, a far one a gap.
+  if (auto behind = counter_behind(*last, f.header.f_cnt);
+      behind && *behind < *last && lorawan::verify_data_mic(crypto, key, wire, *behind)) {
+    return {match::replay, *behind};
+  }
+  if (!fcnt) {
+    const auto ahead = counter_ahead(*last, f.header.f_cnt);
+    if (lorawan::verify_data_mic(crypto, key, wire, ahead)) return {match::gap, ahead};
+  }
+  return {};
+}
+
+}  // namespace
+
+data_uplink::data_uplink(shard_state& shard, gateway_uplink merged) : shard_(shard), up_(std::move(merged)) {}
+
+void data_uplink::run() {
+  if (!parse_frame() || !find_session()) return;
+  if (retransmission_) {
+    // Already delivered: a repetition (NbTrans) or a confirmed retry. The ACK for it is the
+    // downlink scheduler's business, so the hook still hears about it.
+    drop(counter::retransmission, "counter equals the last accepted one");
+    call_hook();
+    return;
+  }
+  decrypt();
+  handle_mac_commands();
+  update_session();
+  // Frames without application data (no FPort, or MAC commands on FPort 0) are the network's own.
+  if (frame_.f_port && *frame_.f_port != 0) send_event();
+  call_hook();
+}
+
+bool data_uplink::parse_frame() {
+  auto f = lorawan::parse_data_frame(up_.raw_payload);
+  if (!f) {
+    drop(counter::invalid_frame, f.error().message());
+    return false;
+  }
+  frame_ = std::move(*f);
+  return true;
+}
+
+bool data_uplink::find_session() {
+  const auto candidates = shard_.devices.by_dev_addr(frame_.header.dev_addr);
+  if (candidates.empty()) {
+    drop(counter::unknown_dev_addr, "no session");
+    return false;
+  }
+  device_entry* replayed = nullptr;
+  device_entry* gapped = nullptr;
+  for (auto* d : candidates) {
+    const auto r = check_candidate(shard_.crypto, *d, frame_, up_.raw_payload);
+    if (r.kind == match::accepted) {
+      device_ = d;
+      f_cnt_ = r.f_cnt;
+      retransmission_ = r.retransmission;
+      return true;
+    }
+    if (r.kind == match::replay) replayed = d;
+    if (r.kind == match::gap) gapped = d;
+  }
+  if (replayed) {
+    device_ = replayed;
+    drop(counter::replay, "counter behind the last accepted one");
+  } else if (gapped) {
+    device_ = gapped;
+    drop(counter::fcnt_gap, "counter jumped beyond the allowed gap");
+  } else {
+    drop(counter::mic_failed, fmt::format("no MIC match among {} session(s)", candidates.size()));
+  }
+  return false;
+}
+
+void data_uplink::decrypt() {
+  const auto& s = device_->session;
+  lorawan::decrypt_frm_payload(shard_.crypto, frame_, f_cnt_, s.nwk_s_key.bytes, s.app_s_key.bytes, payload_);
+}
+
+void data_uplink::handle_mac_commands() {
+  // FPort 0 carries MAC commands in the (decrypted) payload; otherwise they ride in FOpts.
+  const bool on_port_zero = frame_.f_port && *frame_.f_port == 0;
+  const bytes& raw = on_port_zero ? payload_ : frame_.header.f_opts;
+  if (raw.empty()) return;
+  auto decoded = lorawan::mac::decode_uplink(raw);
+  if (decoded.stop != lorawan::lorawan_error::ok) {
+    spdlog::info("network: {}/{}: MAC commands cut at byte {}: {}", device_->device.application_id,
+                 device_->device.device_id, decoded.stop_offset, make_error_code(decoded.stop).message());
+  }
+  const auto answered = network::handle_mac_commands(decoded.commands, up_, device_->mac);
+  if (answered > 0) shard_.out.counters.add(counter::mac_answers_queued, answered);
+}
+
+void data_uplink::update_session() {
+  auto& s = device_->session;
+  s.f_cnt_up = f_cnt_;
+  s.has_f_cnt_up = true;
+  shard_.persist(*device_);
+}
+
+void data_uplink::send_event() {
+  sort_best_first(up_.rx_metadata);
+  const auto& d = device_->device;
+  uplink_event e;
+  e.ids = {d.application_id, d.device_id, d.dev_eui, d.join_eui, device_->session.dev_addr};
+  e.session_key_id = session_key_id(shard_.crypto, device_->session);
+  e.f_port = *frame_.f_port;
+  e.f_cnt = f_cnt_;
+  e.frm_payload = payload_;
+  e.confirmed = lorawan::is_confirmed(frame_.type);
+  e.rx_metadata = up_.rx_metadata;
+  e.settings = up_.settings;
+  if (device_->plan.band) {
+    e.band_id = std::string(device_->plan.band->id);
+    e.data_rate_index = uplink_data_rate_index(*device_->plan.band, up_.settings.data_rate).value_or(0);
+  }
+  e.net_id = shard_.out.options.net_id;
+  e.received_at = std::chrono::system_clock::now();
+  e.consumed_airtime = uplink_airtime(up_);
+  e.correlation_ids = up_.correlation_ids;
+  shard_.out.counters.add(counter::uplinks_delivered);
+  shard_.out.events.on_uplink(e);
+}
+
+void data_uplink::call_hook() {
+  if (!shard_.out.hook || !device_) return;
+  const auto& d = device_->device;
+  const device_ids ids{d.application_id, d.device_id, d.dev_eui, d.join_eui, device_->session.dev_addr};
+  shard_.out.hook->after_uplink({ids, f_cnt_, lorawan::is_confirmed(frame_.type),
+                                 frame_.header.f_ctrl.adr_ack_req, retransmission_, device_->mac, up_});
+}
+
+void data_uplink::drop(counter reason, std::string_view detail) {
+  shard_.out.counters.add(reason);
+  const auto level = reason == counter::retransmission ? spdlog::level::debug : spdlog::level::info;
+  if (device_) {
+    spdlog::log(level, "network: dropped uplink of {}/{} (DevAddr {:08X}, FCnt {}): {}: {}",
+                device_->device.application_id, device_->device.device_id, frame_.header.dev_addr,
+                frame_.header.f_cnt, to_string(reason), detail);
+  } else {
+    spdlog::log(level, "network: dropped uplink (DevAddr {:08X}, FCnt {}): {}: {}", frame_.header.dev_addr,
+                frame_.header.f_cnt, to_string(reason), detail);
+  }
+}
+
+}  // namespace tether::network

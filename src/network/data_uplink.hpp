@@ -1,0 +1,38 @@
+#pragma once
+// One data uplink after deduplication, as named steps over one context (ChirpStack's uplink/data.rs):
+// parse, find the session (DevAddr candidates told apart by MIC), check the frame counter, decrypt,
+// handle MAC commands, update the session, send the event, call the downlink hook. A frame that fails
+// a step is counted and logged with its reason and goes no further.
+
+#include "lorawan/frame/frames.hpp"
+#include "network/shard_state.hpp"
+
+#include <cstdint>
+
+namespace tether::network {
+
+class data_uplink {
+ public:
+  data_uplink(shard_state& shard, gateway_uplink merged);
+  void run();
+
+ private:
+  bool parse_frame();
+  bool find_session();
+  void decrypt();
+  void handle_mac_commands();
+  void update_session();
+  void send_event();
+  void call_hook();
+  void drop(counter reason, std::string_view detail);
+
+  shard_state& shard_;
+  gateway_uplink up_;
+  lorawan::data_frame frame_;
+  device_entry* device_ = nullptr;
+  std::uint32_t f_cnt_ = 0;
+  bool retransmission_ = false;
+  bytes payload_;  // decrypted FRMPayload
+};
+
+}  // namespace tether::network

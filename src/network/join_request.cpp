@@ -1,0 +1,185 @@
+#include "network/join_request.hpp"
+
+#include "lorawan/frame/parse.hpp"
+#include "lorawan/secure_frame.hpp"
+#include "network/rx_windows.hpp"
+#include "network/session_key_id.hpp"
+#include "network/sharding.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace tether::network {
+
+join_request::join_request(shard_state& shard, gateway_uplink merged)
+    : shard_(shard), up_(std::move(merged)) {}
+
+void join_request::run() {
+  if (!parse_frame() || !find_device() || !check_mic() || !check_dev_nonce() || !allocate_dev_addr()) return;
+  derive_keys();
+  if (!schedule_join_accept()) {
+    // The device did spend this DevNonce; remember it even though no answer went out.
+    record_dev_nonce();
+    shard_.persist(*device_);
+    return;
+  }
+  switch_session();
+  send_event();
+}
+
+bool join_request::parse_frame() {
+  auto r = lorawan::parse_join_request(up_.raw_payload);
+  if (!r) {
+    drop(counter::invalid_frame, r.error().message());
+    return false;
+  }
+  frame_ = *r;
+  return true;
+}
+
+bool join_request::find_device() {
+  auto* d = shard_.devices.by_dev_eui(frame_.dev_eui);
+  if (!d || !d->device.app_key || !d->device.join_eui || to_number(*d->device.join_eui) != frame_.join_eui) {
+    drop(counter::unknown_dev_eui, "no OTAA device with this DevEUI and JoinEUI");
+    return false;
+  }
+  device_ = d;
+  return true;
+}
+
+bool join_request::check_mic() {
+  if (!lorawan::verify_join_request_mic(shard_.crypto, device_->device.app_key->bytes, up_.raw_payload)) {
+    drop(counter::join_mic_failed, "MIC does not verify with the AppKey");
+    return false;
+  }
+  return true;
+}
+
+bool join_request::check_dev_nonce() {
+  const auto& used = device_->session.used_dev_nonces;
+  if (uses_1_0_4_rules(device_->device)) {
+    // 1.0.4: a persistent counter; anything not above the last one is a replay.
+    if (!used.empty() && frame_.dev_nonce <= used.back()) {
+      drop(counter::dev_nonce_reused, fmt::format("DevNonce {} not above {}", frame_.dev_nonce, used.back()));
+      return false;
+    }
+  } else if (std::find(used.begin(), used.end(), frame_.dev_nonce) != used.end()) {
+    drop(counter::dev_nonce_reused, fmt::format("DevNonce {} used before", frame_.dev_nonce));
+    return false;
+  }
+  return true;
+}
+
+bool join_request::allocate_dev_addr() {
+  auto addr = shard_.allocator.allocate([this](std::uint32_t a) {
+    return shard_of_dev_addr(a, shard_.out.shard_count) == shard_.index &&
+           shard_.devices.by_dev_addr(a).empty();
+  });
+  if (!addr) {
+    drop(counter::no_dev_addr, "no free DevAddr for this shard");
+    return false;
+  }
+  dev_addr_ = *addr;
+  return true;
+}
+
+void join_request::derive_keys() {
+  join_nonce_ = device_->session.next_join_nonce & 0xffffff;
+  keys_ = lorawan::derive_session_keys(shard_.crypto, device_->device.app_key->bytes, join_nonce_,
+                                       shard_.out.options.net_id, frame_.dev_nonce);
+}
+
+bool join_request::schedule_join_accept() {
+  const auto& options = shard_.out.options;
+  const auto& plan = device_->plan;
+  const auto& band = *plan.band;
+  rx2_data_rate_ = options.rx2_data_rate.value_or(plan.rx2_data_rate);
+
+  lorawan::join_accept accept;
+  accept.join_nonce = join_nonce_;
+  accept.net_id = options.net_id;
+  accept.dev_addr = dev_addr_;
+  accept.dl_settings.rx1_dr_offset = options.rx1_dr_offset;
+  accept.dl_settings.rx2_data_rate = rx2_data_rate_;
+  accept.rx_delay = options.rx1_delay;
+  if (auto cf = lorawan::band::cf_list(plan)) accept.cf_list = *cf;
+
+  sort_best_first(up_.rx_metadata);
+  const rx_metadata* path = best_downlink_path(up_.rx_metadata);
+  if (!path) {
+    drop(counter::join_not_scheduled, "no gateway copy carries an uplink token");
+    return false;
+  }
+  downlink_tx tx;
+  tx.gateway_id = path->gateway_id;
+  tx.uplink_token = path->uplink_token;
+  tx.raw_payload = lorawan::encode_join_accept(shard_.crypto, accept, device_->device.app_key->bytes);
+  tx.correlation_ids = up_.correlation_ids;
+
+  const auto send = [&](lorawan::result<tx_settings> window) {
+    if (!window) return false;
+    tx.id = shard_.out.next_downlink_id.fetch_add(1, std::memory_order_relaxed) + 1;
+    tx.scheduled = *window;
+    tx.correlation_ids.resize(up_.correlation_ids.size());
+    tx.correlation_ids.push_back("ns:transmission:" + std::to_string(tx.id));
+    return shard_.out.downlinks.send_downlink(tx);
+  };
+  const std::chrono::seconds delay1{band.join_accept_delay_1};
+  const std::chrono::seconds delay2{band.join_accept_delay_2};
+  if (send(rx1_window(band, up_.settings, *path, delay1, 0))) return true;
+  if (send(rx2_window(band, plan.rx2_frequency, rx2_data_rate_, *path, delay2))) return true;
+  drop(counter::join_not_scheduled, fmt::format("gateway {} refused RX1 and RX2", path->gateway_id));
+  return false;
+}
+
+void join_request::record_dev_nonce() {
+  auto& used = device_->session.used_dev_nonces;
+  used.push_back(frame_.dev_nonce);
+  if (used.size() > max_dev_nonces) {
+    used.erase(used.begin(), used.begin() + static_cast<std::ptrdiff_t>(used.size() - max_dev_nonces));
+  }
+}
+
+void join_request::switch_session() {
+  auto& s = device_->session;
+  const std::optional<std::uint32_t> old_addr =
+      s.active ? std::optional(to_number(s.dev_addr)) : std::nullopt;
+  record_dev_nonce();
+  s.next_join_nonce = (join_nonce_ + 1) & 0xffffff;
+  s.active = true;
+  s.dev_addr = to_dev_addr(dev_addr_);
+  s.nwk_s_key.bytes = keys_.nwk_s_key;
+  s.app_s_key.bytes = keys_.app_s_key;
+  s.f_cnt_up = 0;
+  s.has_f_cnt_up = false;
+  s.n_f_cnt_down = 0;
+  s.a_f_cnt_down = 0;
+  device_->mac = {};
+  device_->mac.rx1_delay = shard_.out.options.rx1_delay;
+  device_->mac.rx1_dr_offset = shard_.out.options.rx1_dr_offset;
+  device_->mac.rx2_data_rate = rx2_data_rate_;
+  device_->mac.rx2_frequency = device_->plan.rx2_frequency;
+  shard_.devices.reindex(*device_, old_addr);
+  shard_.persist(*device_);
+  shard_.out.counters.add(counter::joins_accepted);
+}
+
+void join_request::send_event() {
+  const auto& d = device_->device;
+  join_event e;
+  e.ids = {d.application_id, d.device_id, d.dev_eui, d.join_eui, device_->session.dev_addr};
+  e.session_key_id = session_key_id(shard_.crypto, device_->session);
+  e.net_id = shard_.out.options.net_id;
+  e.received_at = std::chrono::system_clock::now();
+  e.correlation_ids = up_.correlation_ids;
+  shard_.out.events.on_join(e);
+}
+
+void join_request::drop(counter reason, std::string_view detail) {
+  shard_.out.counters.add(reason);
+  spdlog::info("network: dropped join-request (DevEUI {:016X}, JoinEUI {:016X}, DevNonce {}): {}: {}",
+               frame_.dev_eui, frame_.join_eui, frame_.dev_nonce, to_string(reason), detail);
+}
+
+}  // namespace tether::network

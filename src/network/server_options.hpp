@@ -1,0 +1,21 @@
+#pragma once
+// Settings of the network core.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+namespace tether::network {
+
+struct server_options {
+  std::chrono::milliseconds dedup_window{200};  // how long copies of one frame are gathered
+  std::uint32_t net_id = 0x000013;              // 24 bits; DevAddrs are allocated in its range
+  std::size_t shard_count = 0;                  // 0: one shard per executor
+  std::size_t max_dedup_frames = 4096;          // frames gathering at once per shard; more are dropped
+  std::uint8_t rx1_delay = 5;                   // s, given to OTAA devices in the join-accept (TTS default)
+  std::uint8_t rx1_dr_offset = 0;               // given to OTAA devices in the join-accept
+  std::optional<std::uint8_t> rx2_data_rate;    // default: the frequency plan's
+};
+
+}  // namespace tether::network

@@ -1,0 +1,112 @@
+#include "network/shard.hpp"
+
+#include "lorawan/frame/mhdr.hpp"
+#include "network/data_uplink.hpp"
+#include "network/join_request.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/post.hpp>
+
+namespace tether::network {
+
+void shard_state::persist(device_entry& entry) {
+  entry.session.mac_state = encode_mac_state(entry.mac);
+  entry.session.updated_at = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+  out.persistence.put(entry.session);
+}
+
+shard::shard(std::size_t index, boost::asio::any_io_executor executor, shard_outlets outlets)
+    : strand_(boost::asio::make_strand(executor)),
+      state_(index, outlets),
+      dedup_(strand_, outlets.options.dedup_window, outlets.options.max_dedup_frames,
+             [this](gateway_uplink merged) { process(std::move(merged)); }) {}
+
+void shard::post_uplink(gateway_uplink up) {
+  boost::asio::post(strand_, [this, up = std::move(up)]() mutable { add_copy(std::move(up)); });
+}
+
+void shard::post_device(registry::end_device device, std::optional<session_record> stored) {
+  boost::asio::post(strand_, [this, device = std::move(device), stored = std::move(stored)]() mutable {
+    apply_device(std::move(device), std::move(stored));
+  });
+}
+
+void shard::post_remove(device_table::key id) {
+  boost::asio::post(strand_, [this, id = std::move(id)] {
+    if (!state_.devices.find(id)) return;
+    state_.devices.remove(id);
+    state_.out.persistence.remove(id.first, id.second);
+  });
+}
+
+void shard::add_copy(gateway_uplink up) {
+  switch (dedup_.add(std::move(up))) {
+    case dedup_table::outcome::opened:
+      break;
+    case dedup_table::outcome::merged:
+      state_.out.counters.add(counter::copies_merged);
+      break;
+    case dedup_table::outcome::full:
+      state_.out.counters.add(counter::dedup_full);
+      spdlog::warn("network: shard {}: dropped uplink: dedup_full: {} frames already waiting", state_.index,
+                   dedup_.waiting());
+      break;
+  }
+}
+
+void shard::process(gateway_uplink merged) {
+  const auto type = lorawan::parse_mhdr(merged.raw_payload.empty() ? 0xff : merged.raw_payload[0]);
+  if (type && *type == lorawan::mtype::join_request) {
+    join_request(state_, std::move(merged)).run();
+  } else if (type &&
+             (*type == lorawan::mtype::unconfirmed_data_up || *type == lorawan::mtype::confirmed_data_up)) {
+    data_uplink(state_, std::move(merged)).run();
+  } else {
+    // The server routes only joins and data uplinks here; anything else is a bug upstream.
+    state_.out.counters.add(counter::unsupported_frame);
+    spdlog::info("network: dropped uplink: unsupported_frame");
+  }
+}
+
+void shard::apply_device(registry::end_device device, std::optional<session_record> stored) {
+  auto plan = lorawan::band::find_frequency_plan(device.frequency_plan_id);
+  if (!plan) {
+    spdlog::warn("network: device {}/{} ignored: unknown frequency plan {}", device.application_id,
+                 device.device_id, device.frequency_plan_id);
+    return;
+  }
+  const device_table::key id{device.application_id, device.device_id};
+  device_entry entry;
+  if (auto* existing = state_.devices.find(id)) {
+    entry = *existing;  // keep the live session and MAC state
+  } else if (stored) {
+    entry.session = std::move(*stored);
+    entry.mac = decode_mac_state(entry.session.mac_state);
+  } else {
+    entry.session.application_id = device.application_id;
+    entry.session.device_id = device.device_id;
+  }
+  if (device.activation == registry::activation_mode::abp && device.dev_addr && device.nwk_s_key &&
+      device.app_s_key) {
+    // ABP: the registry holds the session keys; the counters live on in the stored session.
+    auto& s = entry.session;
+    if (!s.active || s.dev_addr != *device.dev_addr) {
+      s.f_cnt_up = 0;
+      s.has_f_cnt_up = false;
+      entry.mac.rx1_delay = plan->band->receive_delay_1;
+      entry.mac.rx2_data_rate = plan->rx2_data_rate;
+      entry.mac.rx2_frequency = plan->rx2_frequency;
+    }
+    s.active = true;
+    s.dev_addr = *device.dev_addr;
+    s.nwk_s_key = *device.nwk_s_key;
+    s.app_s_key = *device.app_s_key;
+  }
+  entry.device = std::move(device);
+  entry.plan = std::move(*plan);
+  state_.devices.put(std::move(entry));
+}
+
+}  // namespace tether::network

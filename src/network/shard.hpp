@@ -1,0 +1,36 @@
+#pragma once
+// One shard of the network core: the devices whose DevAddr (data) or DevEUI (joins) hash to it, a
+// dedup table, and a crypto context, all used on one strand so that a device's frames are handled
+// one at a time and in order, without locks.
+
+#include "network/dedup_table.hpp"
+#include "network/shard_state.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <optional>
+
+namespace tether::network {
+
+class shard {
+ public:
+  shard(std::size_t index, boost::asio::any_io_executor executor, shard_outlets outlets);
+
+  // Callable from any thread: each posts to the strand.
+  void post_uplink(gateway_uplink up);
+  // Adds or updates a registry device; `stored` is its persisted session when the server starts.
+  void post_device(registry::end_device device, std::optional<session_record> stored);
+  void post_remove(device_table::key id);
+
+ private:
+  void add_copy(gateway_uplink up);
+  void process(gateway_uplink merged);
+  void apply_device(registry::end_device device, std::optional<session_record> stored);
+
+  boost::asio::strand<boost::asio::any_io_executor> strand_;
+  shard_state state_;
+  dedup_table dedup_;
+};
+
+}  // namespace tether::network
