@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/registry_cli.hpp"
+#include "gateway/gateway_state_store.hpp"
 #include "registry/gateway_store.hpp"
 #include "registry/ids.hpp"
 #include "registry/validation.hpp"
@@ -39,6 +40,36 @@ void print_details(const registry::gateway& g) {
               << g.location->altitude << " m\n";
   }
   std::cout << "created_at:        " << format_time(g.created_at) << '\n';
+}
+
+// What the server last wrote about the gateway's connection (gateway_state_writer), if anything.
+json connection_state(storage::database& db, const std::string& gateway_id) {
+  auto text = gateway::gateway_state_store(db).read(gateway_id);
+  if (!text) return json(nullptr);
+  auto state = json::parse(*text, nullptr, false);
+  return state.is_discarded() ? json(nullptr) : state;
+}
+
+void print_connection(const json& c) {
+  if (c.is_null()) {
+    std::cout << "connection:        never connected\n";
+    return;
+  }
+  auto text = [&](const char* key) {
+    return c.contains(key) && c[key].is_string() ? c[key].get<std::string>() : "-";
+  };
+  std::cout << "connected:         " << (c.value("connected", false) ? "yes" : "no") << " ("
+            << text("protocol") << ", from " << text("remote_address") << ")\n"
+            << "last_seen:         " << text("last_seen") << '\n'
+            << "traffic:           " << c.value("uplinks", 0) << " uplinks, " << c.value("downlinks", 0)
+            << " downlinks, " << c.value("statuses", 0) << " statuses, " << c.value("tx_acks", 0)
+            << " tx acks\n";
+  if (c.contains("dropped")) {
+    for (const auto& [reason, count] : c["dropped"].items()) {
+      std::cout << "dropped:           " << count << " (" << reason << ")\n";
+    }
+  }
+  if (c.contains("last_status")) std::cout << "last_status:       " << c["last_status"].dump() << '\n';
 }
 
 std::string subject(std::string_view id) { return "gateway " + in_quotes(id); }
@@ -132,10 +163,14 @@ void add_show(CLI::App& parent, command_context& ctx) {
     auto db = open_registry(a->flags.data_dir);
     auto g = registry::gateway_store(*db).get(a->id);
     if (!g) return fail("gateway show", subject(a->id), g.error());
+    const auto connection = connection_state(*db, a->id);
     if (a->flags.json) {
-      print_json(to_json(*g));
+      auto out = to_json(*g);
+      out["connection"] = connection;
+      print_json(out);
     } else {
       print_details(*g);
+      print_connection(connection);
     }
     return 0;
   });

@@ -1,18 +1,26 @@
 // `tether serve`: builds the object graph from flags, config file and TETHER_* variables, opens
 // the listeners and runs the workers until SIGINT/SIGTERM.
 
+#include "application/bus.hpp"
+#include "application/ttsv3/application_realm.hpp"
 #include "cli/commands.hpp"
+#include "cli/registry_poller.hpp"
+#include "gateway/gateway_state_writer.hpp"
+#include "gateway/hub.hpp"
+#include "gateway/ttsv3/gateway_realm.hpp"
 #include "mqtt/broker.hpp"
 #include "mqtt/listener.hpp"
 #include "mqtt/tls_context.hpp"
 #include "mqtt/worker_pool.hpp"
 #include "plain/plain_realm.hpp"
+#include "registry/key_authenticator.hpp"
 #include "storage/migrations.hpp"
 #include "storage/mqtt_state_store.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/signal_set.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -28,10 +36,13 @@ struct serve_options {
   // Listeners ("" disables). Realms other than the plain broker register theirs as they land.
   std::string gateway_v3_listen = "0.0.0.0:1882";
   std::string gateway_v3_tls_listen = "0.0.0.0:8882";
+  std::string gateway_v3_ws_listen;
+  std::string gateway_v3_wss_listen;
   std::string gateway_v2_listen = "0.0.0.0:1881";
   std::string application_listen = "0.0.0.0:1883";
   std::string application_tls_listen = "0.0.0.0:8883";
   std::string application_ws_listen;
+  std::string application_wss_listen;
   std::string iot_listen = "0.0.0.0:1884";
   std::string mqtt_listen;
   std::string mqtt_tls_listen;
@@ -68,11 +79,14 @@ void add_flags(CLI::App& cmd, serve_options& o) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   flag(cmd, "workers", o.workers, "Worker threads (one io_context each)")->check(CLI::Range(1, 256));
   flag(cmd, "gateway-v3-listen", o.gateway_v3_listen, "Gateway API (The Things Stack v3 protobuf), TCP");
-  flag(cmd, "gateway-v3-tls-listen", o.gateway_v3_tls_listen, "Gateway API (v3), TLS");
+  flag(cmd, "gateway-v3-tls-listen", o.gateway_v3_tls_listen, "Gateway API (v3), TLS (needs --tls-cert)");
+  flag(cmd, "gateway-v3-ws-listen", o.gateway_v3_ws_listen, "Gateway API (v3), WebSocket (path /mqtt)");
+  flag(cmd, "gateway-v3-wss-listen", o.gateway_v3_wss_listen, "Gateway API (v3), WebSocket over TLS");
   flag(cmd, "gateway-v2-listen", o.gateway_v2_listen, "Gateway API (TTN v2 connector), TCP");
   flag(cmd, "application-listen", o.application_listen, "Application API (JSON), TCP");
   flag(cmd, "application-tls-listen", o.application_tls_listen, "Application API, TLS");
-  flag(cmd, "application-ws-listen", o.application_ws_listen, "Application API, WebSocket");
+  flag(cmd, "application-ws-listen", o.application_ws_listen, "Application API, WebSocket (path /mqtt)");
+  flag(cmd, "application-wss-listen", o.application_wss_listen, "Application API, WebSocket over TLS");
   flag(cmd, "iot-listen", o.iot_listen, "IoT platform API (Watson IoT style), TCP");
   flag(cmd, "mqtt-listen", o.mqtt_listen, "General-purpose MQTT broker, TCP (off when empty)");
   flag(cmd, "mqtt-tls-listen", o.mqtt_tls_listen, "General-purpose MQTT broker, TLS");
@@ -108,6 +122,20 @@ std::unique_ptr<plain::plain_realm> make_plain_realm(const serve_options& o) {
   return std::make_unique<plain::plain_realm>(std::move(p));
 }
 
+// Closes the connections whose API key is gone (revoked, or deleted with its gateway or application).
+void disconnect_revoked(mqtt::broker& b, registry::key_authenticator& keys) {
+  const auto closed = b.disconnect_if(
+      [&](const mqtt::principal& who) {
+        if (const auto* gw = dynamic_cast<const gateway::ttsv3::gateway_principal*>(&who))
+          return !keys.is_active(gw->key_id);
+        if (const auto* app = dynamic_cast<const application::ttsv3::application_principal*>(&who))
+          return !keys.is_active(app->key_id);
+        return false;
+      },
+      "its API key was revoked");
+  if (closed) spdlog::info("[{}] registry changed: disconnecting {} client(s)", b.owner().name(), closed);
+}
+
 int serve(const serve_options& o) {
   spdlog::set_level(spdlog::level::from_str(o.log_level));
   std::filesystem::create_directories(o.data_dir);
@@ -130,6 +158,10 @@ int serve(const serve_options& o) {
                   mqtt::transport_kind kind) {
     if (address.empty()) return;
     const bool secure = kind == mqtt::transport_kind::tls || kind == mqtt::transport_kind::websocket_tls;
+    if (secure && (o.tls_cert.empty() || o.tls_key.empty())) {
+      spdlog::warn("{}: {} not opened: TLS listeners need --tls-cert and --tls-key", label, address);
+      return;
+    }
     if (secure && !tls) tls = mqtt::make_server_tls_context({o.tls_cert, o.tls_key, o.tls_ca});
     try {
       listeners.push_back(std::make_unique<mqtt::listener>(workers, b, mqtt::parse_endpoint(address), label,
@@ -147,18 +179,59 @@ int serve(const serve_options& o) {
     open(b, wss, label, mqtt::transport_kind::websocket_tls);
   };
 
-  if (!(o.mqtt_listen + o.mqtt_tls_listen + o.mqtt_ws_listen + o.mqtt_wss_listen).empty()) {
-    mqtt::broker_options bo;
-    bo.session.max_queued = o.mqtt_max_queued;
-    bo.session.max_inflight = o.mqtt_max_inflight;
-    bo.max_packet_size = o.mqtt_max_packet_size;
-    realms.push_back(make_plain_realm(o));
-    auto& journal = mqtt_state.journal_for("mqtt");
+  // One broker per realm: its own namespace, sessions and (when journaled) durable state.
+  auto add_realm = [&](std::unique_ptr<mqtt::realm> realm, const mqtt::broker_options& bo, bool journaled,
+                       const std::string& tcp, const std::string& tls_address, const std::string& ws,
+                       const std::string& wss) -> mqtt::broker* {
+    if ((tcp + tls_address + ws + wss).empty()) return nullptr;
+    const std::string label(realm->name());
+    realms.push_back(std::move(realm));
+    auto* journal = journaled ? &mqtt_state.journal_for(label) : nullptr;
     brokers.push_back(std::make_unique<mqtt::broker>(*realms.back(), bo, workers.size(),
-                                                     workers.system().context().get_executor(), &journal));
-    brokers.back()->restore(mqtt_state.load("mqtt"));
-    open_all(*brokers.back(), "mqtt", o.mqtt_listen, o.mqtt_tls_listen, o.mqtt_ws_listen, o.mqtt_wss_listen);
+                                                     workers.system().context().get_executor(), journal));
+    if (journaled) brokers.back()->restore(mqtt_state.load(label));
+    open_all(*brokers.back(), label, tcp, tls_address, ws, wss);
+    return brokers.back().get();
+  };
+  mqtt::broker_options plain_options;
+  plain_options.session.max_queued = o.mqtt_max_queued;
+  plain_options.session.max_inflight = o.mqtt_max_inflight;
+  plain_options.max_packet_size = o.mqtt_max_packet_size;
+  if (!(o.mqtt_listen + o.mqtt_tls_listen + o.mqtt_ws_listen + o.mqtt_wss_listen).empty()) {
+    add_realm(make_plain_realm(o), plain_options, true, o.mqtt_listen, o.mqtt_tls_listen, o.mqtt_ws_listen,
+              o.mqtt_wss_listen);
   }
+
+  // Gateways and applications authenticate with API keys from the registry.
+  storage::database keys_db(db_path);
+  registry::key_authenticator keys(keys_db);
+  gateway::hub hub;
+  application::bus bus;
+
+  // The gateway API (The Things Stack v3). Gateway sessions are ephemeral and nothing is retained.
+  mqtt::broker_options gateway_options;
+  gateway_options.max_packet_size = o.mqtt_max_packet_size;
+  auto* gateway_v3 = add_realm(std::make_unique<gateway::ttsv3::gateway_realm>(keys, hub), gateway_options,
+                               false, o.gateway_v3_listen, o.gateway_v3_tls_listen, o.gateway_v3_ws_listen,
+                               o.gateway_v3_wss_listen);
+  gateway::gateway_state_writer gateway_state(db_path, hub, workers.system().context().get_executor());
+
+  // The application API (The Things Stack style JSON), with persistent sessions.
+  auto application_realm = std::make_unique<application::ttsv3::application_realm>(keys);
+  auto& application_frontend = *application_realm;
+  auto* applications = add_realm(std::move(application_realm), plain_options, true, o.application_listen,
+                                 o.application_tls_listen, o.application_ws_listen, o.application_wss_listen);
+  if (applications) bus.attach(application_frontend);
+
+  // Registry changes made with the CLI: reload keys, disconnect whoever lost access.
+  registry_poller registry_changes(db_path, workers.system().context().get_executor(),
+                                   [&](const registry::registry_changes&) {
+                                     keys.refresh();
+                                     for (auto* b : {gateway_v3, applications}) {
+                                       if (b) disconnect_revoked(*b, keys);
+                                     }
+                                   });
+
   if (listeners.empty()) {
     spdlog::warn("no listener is enabled (try --mqtt-listen 127.0.0.1:1883 --mqtt-allow-anonymous)");
   }
@@ -167,6 +240,8 @@ int serve(const serve_options& o) {
     boost::asio::post(workers.system().context(), [&b] { b->start_sys_topics("0.1.0"); });
   }
   for (auto& l : listeners) l->start();
+  gateway_state.start();
+  registry_changes.start();
 
   boost::asio::signal_set signals(workers.system().context(), SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
@@ -176,6 +251,7 @@ int serve(const serve_options& o) {
   });
   spdlog::info("tether serving with {} worker(s), data in {}", workers.size(), o.data_dir);
   workers.run();
+  gateway_state.flush();
   return 0;
 }
 

@@ -35,6 +35,11 @@ std::int64_t key_authenticator::refresh() {
   return loaded_version_;
 }
 
+bool key_authenticator::is_active(std::string_view key_id) {
+  std::lock_guard lock(mutex_);
+  return keys_.contains(std::string(key_id));
+}
+
 void key_authenticator::refresh_locked() {
   const std::int64_t version = counter_.current();
   if (version == loaded_version_) return;

@@ -35,6 +35,9 @@ class key_authenticator {
 
   // Reloads the cache if the registry changed; returns the registry version the cache reflects.
   std::int64_t refresh();
+  // Whether the key with this ID still exists (as of the last refresh). Connections check their key
+  // with it after every registry change: a key created and revoked between two polls is caught too.
+  bool is_active(std::string_view key_id);
 
  private:
   void refresh_locked();

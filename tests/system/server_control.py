@@ -63,9 +63,11 @@ class Server:
         cmd = [TETHER_BIN, "serve", "--mqtt-listen", f"{self.host}:{self.port}"]
         if self.allow_anonymous:
             cmd.append("--mqtt-allow-anonymous")
+        # Listeners with a default address are off unless the test asks for them in extra_args.
         for opt in ("--gateway-v3-listen", "--gateway-v3-tls-listen", "--gateway-v2-listen", "--application-listen",
                     "--application-tls-listen", "--iot-listen", "--http-listen"):
-            cmd += [opt, ""]
+            if opt not in self.extra_args:
+                cmd += [opt, ""]
         cmd += ["--data-dir", str(self.data_dir), "--log-level", "debug"]
         if self.password_file:
             cmd += ["--mqtt-password-file", str(self.password_file)]
@@ -132,15 +134,29 @@ class Server:
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
                                      cwd=str(self.dir), start_new_session=True)
         deadline = time.monotonic() + START_TIMEOUT
+        # Every listener the test asked for, not only the broker's: they open one after the other.
+        pending = [(self.host, self.port)] + self._extra_listen_addresses()
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited with status {self.proc.returncode} during start-up")
             try:
-                with socket.create_connection((self.host, self.port), timeout=1.0):
-                    return
+                with socket.create_connection(pending[0], timeout=1.0):
+                    pending.pop(0)
+                    if not pending:
+                        return
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError(f"server did not accept connections on {self.host}:{self.port} within {START_TIMEOUT}s")
+        raise RuntimeError(f"server did not accept connections on {pending[0]} within {START_TIMEOUT}s")
+
+    def _extra_listen_addresses(self):
+        if self.target != "tether":
+            return []
+        out = []
+        for flag, value in zip(self.extra_args, self.extra_args[1:]):
+            if flag.endswith("-listen") and value and ":" in value:
+                host, port = value.rsplit(":", 1)
+                out.append((host, int(port)))
+        return out
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
