@@ -196,5 +196,30 @@ TEST(device_session_store, the_dev_addr_column_mirrors_the_active_session) {
   EXPECT_EQ(q.column_text(1), "26011234");
 }
 
+TEST(device_session_store, a_new_dev_addr_or_a_join_rewrites_the_dev_addr_column) {
+  test::temp_database tmp;
+  device_session_store store(tmp.path());
+  device_session s;
+  s.application_id = "app";
+  s.device_id = "dev";
+  store.put(s);  // not joined
+  store.sync();
+  s = joined("app", "dev", 1);  // joins
+  store.put(s);
+  store.sync();
+  s.dev_addr = *core::dev_addr::from_hex("26FFFFFF");  // joins again, new DevAddr
+  s.f_cnt_up = 0;
+  store.put(s);
+  store.sync();
+  ++s.f_cnt_up;  // counters only
+  store.put(s);
+  store.sync();
+  EXPECT_EQ(store.load_all().at(0), s);
+  database db(tmp.path());
+  auto q = db.prepare("SELECT hex(dev_addr) FROM device_sessions");
+  ASSERT_TRUE(q.step());
+  EXPECT_EQ(q.column_text(0), "26FFFFFF");
+}
+
 }  // namespace
 }  // namespace tether::storage
