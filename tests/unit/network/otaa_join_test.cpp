@@ -116,6 +116,30 @@ TEST_F(otaa_join, UsedDevNoncesSurviveARestart) {
   EXPECT_EQ(downlinks_.sent.size(), 1u);
 }
 
+TEST_F(otaa_join, SessionSurvivesARestartAndDeletedDevicesStopWorking) {
+  const auto accept = join(device_, 5);
+  const auto keys =
+      lorawan::derive_session_keys(crypto_, device_.app_key->bytes, accept.join_nonce, accept.net_id, 5);
+  core::aes_key nwk, app;
+  nwk.bytes = keys.nwk_s_key;
+  app.bytes = keys.app_s_key;
+  feed_and_run(data_up(accept.dev_addr, nwk, app, 3, 2, text("before")));
+  restart();
+  feed_and_run(data_up(accept.dev_addr, nwk, app, 3, 2, text("before")));  // replay after restart
+  feed_and_run(data_up(accept.dev_addr, nwk, app, 4, 2, text("after")));
+  ASSERT_EQ(events_.uplinks.size(), 2u);
+  EXPECT_EQ(events_.uplinks[1].frm_payload, text("after"));
+
+  registry::device_store store(*db_);
+  ASSERT_TRUE(store.remove("app1", "otaa1"));
+  server_->reload_devices();
+  run();
+  feed_and_run(data_up(accept.dev_addr, nwk, app, 5, 2, text("gone")));
+  EXPECT_EQ(events_.uplinks.size(), 2u);
+  EXPECT_EQ(stat(counter::unknown_dev_addr), 1u);
+  for (const auto& s : persistence_->load_all()) EXPECT_NE(s.device_id, "otaa1");
+}
+
 TEST_F(otaa_join, WrongAppKeyAndUnknownDevEuiAreDropped) {
   auto wrong = device_;
   wrong.app_key = key_of(0x77);

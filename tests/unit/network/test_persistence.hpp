@@ -1,46 +1,33 @@
 #pragma once
-// Session persistence for the scenario tests. Until storage::device_session_store lands this keeps
-// sessions in memory per database path (so a "restart" in a test finds them again).
+// The scenario tests keep sessions in the real SQLite store (on the fixture's temporary database), as
+// `main` wires it: storage::device_session_store behind the network core's session_persistence.
 
-#include "network/session_persistence.hpp"
+#include "network/device_session_store_persistence.hpp"
+#include "storage/device_session_store.hpp"
 
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 namespace tether::network::test {
 
 class test_persistence : public session_persistence {
  public:
-  explicit test_persistence(std::map<std::pair<std::string, std::string>, session_record>& backing)
-      : backing_(backing) {}
+  explicit test_persistence(const std::string& path) : store_(path), adapter_(store_) {}
   std::vector<session_record> load_all() override {
-    std::lock_guard lock(mutex_);
-    std::vector<session_record> out;
-    for (const auto& [k, v] : backing_) out.push_back(v);
-    return out;
+    store_.sync();  // tests read back what the shards just wrote
+    return adapter_.load_all();
   }
-  void put(const session_record& r) override {
-    std::lock_guard lock(mutex_);
-    backing_[{r.application_id, r.device_id}] = r;
-    ++puts;
-  }
-  void remove(std::string_view app, std::string_view dev) override {
-    std::lock_guard lock(mutex_);
-    backing_.erase({std::string(app), std::string(dev)});
-  }
-  void sync() {}
-  std::size_t puts = 0;
+  void put(const session_record& r) override { adapter_.put(r); }
+  void remove(std::string_view app, std::string_view dev) override { adapter_.remove(app, dev); }
+  void sync() { store_.sync(); }
 
  private:
-  std::mutex mutex_;
-  std::map<std::pair<std::string, std::string>, session_record>& backing_;
+  storage::device_session_store store_;
+  device_session_store_persistence adapter_;
 };
 
 inline std::unique_ptr<test_persistence> make_test_persistence(const std::string& path) {
-  static std::map<std::string, std::map<std::pair<std::string, std::string>, session_record>> stores;
-  return std::make_unique<test_persistence>(stores[path]);
+  return std::make_unique<test_persistence>(path);
 }
 
 }  // namespace tether::network::test
