@@ -12,8 +12,11 @@
 #include "mqtt/listener.hpp"
 #include "mqtt/tls_context.hpp"
 #include "mqtt/worker_pool.hpp"
+#include "network/device_session_store_persistence.hpp"
+#include "network/server.hpp"
 #include "plain/plain_realm.hpp"
 #include "registry/key_authenticator.hpp"
+#include "storage/device_session_store.hpp"
 #include "storage/migrations.hpp"
 #include "storage/mqtt_state_store.hpp"
 
@@ -21,6 +24,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <memory>
 #include <thread>
@@ -52,6 +56,10 @@ struct serve_options {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_ca;
+
+  // The network core.
+  std::uint32_t dedup_window_ms = 200;
+  std::string net_id = "000013";
 
   // The plain broker.
   std::string mqtt_password_file;
@@ -109,6 +117,11 @@ void add_flags(CLI::App& cmd, serve_options& o) {
        "Unacknowledged QoS 1/2 messages per client (0: no limit)");
   flag(cmd, "mqtt-max-packet-size", o.mqtt_max_packet_size, "Largest packet accepted, in bytes")
       ->check(CLI::Range(std::size_t{16}, std::size_t{268'435'455}));
+  flag(cmd, "dedup-window", o.dedup_window_ms,
+       "Milliseconds the network core gathers copies of one frame from all gateways")
+      ->check(CLI::Range(0u, 10'000u));
+  flag(cmd, "net-id", o.net_id,
+       "NetID (6 hex digits); DevAddrs of joining devices are allocated in its range");
   flag(cmd, "storage-sync", o.storage_sync,
        "normal: what is acknowledged survives a crash; full: also power loss (fsync per commit, slower)")
       ->check(CLI::IsMember({"normal", "full"}));
@@ -120,6 +133,15 @@ std::unique_ptr<plain::plain_realm> make_plain_realm(const serve_options& o) {
   if (!o.mqtt_password_file.empty()) p.passwords = plain::password_file::load(o.mqtt_password_file);
   if (!o.mqtt_acl_file.empty()) p.acl = plain::acl_file::load(o.mqtt_acl_file);
   return std::make_unique<plain::plain_realm>(std::move(p));
+}
+
+std::uint32_t parse_net_id(const std::string& text) {
+  std::uint32_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
+  if (text.size() != 6 || ec != std::errc{} || end != text.data() + text.size()) {
+    throw std::runtime_error("--net-id must be 6 hex digits, e.g. 000013, not '" + text + "'");
+  }
+  return value;
 }
 
 // Closes the connections whose API key is gone (revoked, or deleted with its gateway or application).
@@ -223,10 +245,23 @@ int serve(const serve_options& o) {
                                  o.application_tls_listen, o.application_ws_listen, o.application_wss_listen);
   if (applications) bus.attach(application_frontend);
 
+  // The network core between them: sharded by device over the workers, sessions in SQLite.
+  storage::device_session_store device_sessions(db_path);
+  network::device_session_store_persistence session_persistence(device_sessions);
+  std::vector<boost::asio::any_io_executor> shard_executors;
+  for (std::size_t i = 0; i < workers.size(); ++i)
+    shard_executors.push_back(workers.at(i).context().get_executor());
+  network::server_options network_options;
+  network_options.dedup_window = std::chrono::milliseconds(o.dedup_window_ms);
+  network_options.net_id = parse_net_id(o.net_id);
+  network::server network_server(network_options, shard_executors, db_path, session_persistence, bus, hub);
+  hub.set_core(network_server);
+
   // Registry changes made with the CLI: reload keys, disconnect whoever lost access.
   registry_poller registry_changes(db_path, workers.system().context().get_executor(),
                                    [&](const registry::registry_changes&) {
                                      keys.refresh();
+                                     network_server.reload_devices();
                                      for (auto* b : {gateway_v3, applications}) {
                                        if (b) disconnect_revoked(*b, keys);
                                      }
