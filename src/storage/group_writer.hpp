@@ -79,7 +79,8 @@ class group_writer {
   // A ticket covering everything recorded so far.
   ticket mark() const;
   // Calls `done` on the writer thread once everything up to `t` is on disk, or at once (on this
-  // thread) when it already is.
+  // thread) when it already is. `done` must be short and must not record: on the writer thread, a full
+  // queue would wait for itself. Post the real work elsewhere (the broker posts to the connection).
   void when_durable(ticket t, std::function<void()> done);
   // Waits until everything recorded so far is on disk.
   void sync();
