@@ -227,6 +227,14 @@ TEST(ttsv3_uplink, refuses_what_is_not_protobuf) {
   }
 }
 
+// proto3 strings must be UTF-8; protobuf (and The Things Stack's Go decoder) refuse the whole message.
+TEST(ttsv3_uplink, refuses_invalid_utf8_in_strings) {
+  expect_error(pb().bytes(1, "\x40").msg(4, lora_settings()).bytes(7, "\xff\xfe"), codec_error::not_protobuf);
+  expect_error(pb().bytes(1, "\x40").msg(4, lora_settings()).msg(5, pb().msg(1, pb().bytes(1, "g\xc3"))),
+               codec_error::not_protobuf);
+  expect_ok(pb().bytes(1, "\x40").msg(4, lora_settings()).bytes(7, "caf\xc3\xa9"));
+}
+
 TEST(ttsv3_uplink, requires_settings_with_a_data_rate) {
   expect_error(pb().bytes(1, "\x40"), codec_error::missing_settings);
   expect_error(pb().bytes(1, "\x40").msg(4, pb().varint(4, 868'100'000)), codec_error::missing_data_rate);
