@@ -8,6 +8,7 @@
 #include "gateway/gateway_state_writer.hpp"
 #include "gateway/hub.hpp"
 #include "gateway/ttsv3/gateway_realm.hpp"
+#include "gateway/ttsv3/protobuf_logging.hpp"
 #include "mqtt/broker.hpp"
 #include "mqtt/listener.hpp"
 #include "mqtt/tls_context.hpp"
@@ -160,6 +161,7 @@ void disconnect_revoked(mqtt::broker& b, registry::key_authenticator& keys) {
 
 int serve(const serve_options& o) {
   spdlog::set_level(spdlog::level::from_str(o.log_level));
+  gateway::ttsv3::route_protobuf_logs_to_spdlog();
   std::filesystem::create_directories(o.data_dir);
   const auto db_path = (std::filesystem::path(o.data_dir) / "tether.db").string();
   {
@@ -239,14 +241,14 @@ int serve(const serve_options& o) {
   gateway::gateway_state_writer gateway_state(db_path, hub, workers.system().context().get_executor());
 
   // The application API (The Things Stack style JSON), with persistent sessions.
-  auto application_realm = std::make_unique<application::ttsv3::application_realm>(keys);
+  auto application_realm = std::make_unique<application::ttsv3::application_realm>(keys, bus);
   auto& application_frontend = *application_realm;
   auto* applications = add_realm(std::move(application_realm), plain_options, true, o.application_listen,
                                  o.application_tls_listen, o.application_ws_listen, o.application_wss_listen);
   if (applications) bus.attach(application_frontend);
 
   // The network core between them: sharded by device over the workers, sessions in SQLite.
-  storage::device_session_store device_sessions(db_path);
+  storage::device_session_store device_sessions(db_path, {.sync = state_options.sync});
   network::device_session_store_persistence session_persistence(device_sessions);
   std::vector<boost::asio::any_io_executor> shard_executors;
   for (std::size_t i = 0; i < workers.size(); ++i)

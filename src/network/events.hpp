@@ -16,6 +16,8 @@
 
 namespace tether::network {
 
+struct downlink_event;  // downlinks.hpp
+
 struct device_ids {
   std::string application_id;
   std::string device_id;
@@ -60,6 +62,8 @@ class event_sink {
   virtual ~event_sink() = default;
   virtual void on_join(const join_event& event) = 0;
   virtual void on_uplink(const uplink_event& event) = 0;
+  // What became of an application downlink (queued, sent, ack, nack, failed); see downlinks.hpp.
+  virtual void on_downlink(const downlink_event& /*event*/) {}
 };
 
 }  // namespace tether::network

@@ -1,5 +1,6 @@
 #include "application/ttsv3/application_realm.hpp"
 
+#include "application/ttsv3/downlink_json.hpp"
 #include "application/ttsv3/event_json.hpp"
 #include "registry/ids.hpp"
 
@@ -43,7 +44,8 @@ bool in_namespace(std::string_view app, std::string_view topic) {
 
 }  // namespace
 
-application_realm::application_realm(registry::key_authenticator& keys) : keys_(keys) {}
+application_realm::application_realm(registry::key_authenticator& keys, application::bus& bus)
+    : keys_(keys), bus_(bus) {}
 
 mqtt::auth_result application_realm::authenticate(const mqtt::connect_request& request) {
   if (!request.username) return refuse("no username: it must be the application ID");
@@ -90,16 +92,55 @@ bool application_realm::authorize_read(const mqtt::principal& who, std::string_v
 }
 
 mqtt::publish_action application_realm::on_publish(const mqtt::principal& who, const mqtt::message& msg) {
-  const auto& app = as_application(who);
-  // Downlink queues arrive with the downlink path; until then say so instead of dropping silently.
-  const nlohmann::json error = {{"topic", msg.topic}, {"reason", "downlink queues are not available yet"}};
-  spdlog::warn("[application] {}: downlink on {} not queued: downlink queues are not available yet",
-               app.application_id, msg.topic);
+  handle_downlinks(as_application(who), msg);
+  return mqtt::publish_action::consume;  // applications talk to the server, never to each other
+}
+
+void application_realm::handle_downlinks(const application_principal& app, const mqtt::message& msg) {
+  // authorize_publish let through only v3/{app}/.../down/push and .../down/replace.
+  constexpr std::string_view devices = "devices/";
+  const auto rest = std::string_view(msg.topic).substr(4 + app.application_id.size());
+  const bool replace = rest.ends_with("/down/replace");
+  const auto device_id = rest.starts_with(devices)
+                             ? rest.substr(devices.size(), rest.rfind("/down/") - devices.size())
+                             : std::string_view{};
+  if (!registry::is_valid_id(device_id)) {
+    return publish_error(app.application_id, msg.topic,
+                         "the topic must be v3/{application}/devices/{device}/down/push or /down/replace");
+  }
+  auto parsed = parse_downlinks(msg.payload);
+  if (!parsed) return publish_error(app.application_id, msg.topic, parsed.error());
+
+  network::device_ids ids;
+  ids.application_id = app.application_id;
+  ids.device_id = std::string(device_id);
+  auto fail = [&](network::application_downlink downlink, network::downlink_error error) {
+    network::downlink_event event;
+    event.ids = ids;
+    event.outcome = network::downlink_outcome::failed;
+    event.downlink = std::move(downlink);
+    event.error = std::move(error);
+    event.at = std::chrono::system_clock::now();
+    on_downlink(event);
+  };
+  for (auto& [downlink, error] : parsed->rejected) fail(std::move(downlink), std::move(error));
+  if (parsed->valid.empty() && !replace) return;
+
+  network::downlink_request request{ids.application_id, ids.device_id, replace, parsed->valid};
+  if (!bus_.push_downlinks(std::move(request))) {
+    for (auto& downlink : parsed->valid)
+      fail(downlink, {"no_network_server", "no network server takes downlinks"});
+  }
+}
+
+void application_realm::publish_error(const std::string& application_id, const std::string& topic,
+                                      std::string_view reason) {
+  spdlog::warn("[application] {}: message on {} not used: {}", application_id, topic, reason);
+  const nlohmann::json error = {{"topic", topic}, {"reason", reason}};
   if (publisher_) {
     publisher_->publish(
-        mqtt::make_message(fmt::format("v3/{}/errors", app.application_id), error.dump(), 0, false));
+        mqtt::make_message(fmt::format("v3/{}/errors", application_id), error.dump(), 0, false));
   }
-  return mqtt::publish_action::consume;
 }
 
 void application_realm::publish_event(const network::device_ids& ids, std::string_view suffix,
@@ -118,6 +159,10 @@ void application_realm::on_join(const network::join_event& event) {
 
 void application_realm::on_uplink(const network::uplink_event& event) {
   publish_event(event.ids, "up", render_uplink(event));
+}
+
+void application_realm::on_downlink(const network::downlink_event& event) {
+  publish_event(event.ids, downlink_event_suffix(event.outcome), render_downlink_event(event));
 }
 
 }  // namespace tether::application::ttsv3

@@ -23,7 +23,7 @@ struct application_principal : mqtt::principal {
 
 class application_realm : public mqtt::realm, public frontend {
  public:
-  explicit application_realm(registry::key_authenticator& keys);
+  application_realm(registry::key_authenticator& keys, application::bus& bus);
 
   // mqtt::realm
   std::string_view name() const override { return "application"; }
@@ -37,13 +37,17 @@ class application_realm : public mqtt::realm, public frontend {
   // application::frontend: events become messages in the application's namespace.
   void on_join(const network::join_event& event) override;
   void on_uplink(const network::uplink_event& event) override;
+  void on_downlink(const network::downlink_event& event) override;
 
   std::uint64_t events_published() const noexcept { return events_.load(std::memory_order_relaxed); }
 
  private:
   void publish_event(const network::device_ids& ids, std::string_view suffix, std::string payload);
+  void publish_error(const std::string& application_id, const std::string& topic, std::string_view reason);
+  void handle_downlinks(const application_principal& app, const mqtt::message& msg);
 
   registry::key_authenticator& keys_;
+  application::bus& bus_;
   std::atomic<std::uint64_t> events_{0};
 };
 

@@ -145,7 +145,84 @@ json envelope(const network::device_ids& ids, const std::vector<std::string>& co
   return j;
 }
 
+std::string_view priority_name(network::downlink_priority p) {
+  switch (p) {
+    case network::downlink_priority::lowest:
+      return "LOWEST";
+    case network::downlink_priority::low:
+      return "LOW";
+    case network::downlink_priority::below_normal:
+      return "BELOW_NORMAL";
+    case network::downlink_priority::normal:
+      return "NORMAL";
+    case network::downlink_priority::above_normal:
+      return "ABOVE_NORMAL";
+    case network::downlink_priority::high:
+      return "HIGH";
+    case network::downlink_priority::highest:
+      return "HIGHEST";
+  }
+  return "LOWEST";
+}
+
+json application_downlink_json(const network::application_downlink& d) {
+  json j = json::object();
+  put_bytes(j, "session_key_id", d.session_key_id);
+  put(j, "f_port", d.f_port);
+  put(j, "f_cnt", d.f_cnt);
+  put_bytes(j, "frm_payload", d.frm_payload);
+  put(j, "confirmed", d.confirmed);
+  if (d.priority != network::downlink_priority::lowest) j["priority"] = priority_name(d.priority);
+  if (!d.correlation_ids.empty()) j["correlation_ids"] = d.correlation_ids;
+  return j;
+}
+
 }  // namespace
+
+std::string_view downlink_event_suffix(network::downlink_outcome outcome) {
+  switch (outcome) {
+    case network::downlink_outcome::queued:
+      return "down/queued";
+    case network::downlink_outcome::sent:
+      return "down/sent";
+    case network::downlink_outcome::ack:
+      return "down/ack";
+    case network::downlink_outcome::nack:
+      return "down/nack";
+    case network::downlink_outcome::failed:
+      return "down/failed";
+  }
+  return "down/failed";
+}
+
+std::string render_downlink_event(const network::downlink_event& event) {
+  auto j = envelope(event.ids, event.downlink.correlation_ids, event.at);
+  auto downlink = application_downlink_json(event.downlink);
+  switch (event.outcome) {
+    case network::downlink_outcome::queued:
+      j["downlink_queued"] = downlink;
+      break;
+    case network::downlink_outcome::sent:
+      j["downlink_sent"] = downlink;
+      break;
+    case network::downlink_outcome::ack:
+      j["downlink_ack"] = downlink;
+      break;
+    case network::downlink_outcome::nack:
+      j["downlink_nack"] = downlink;
+      break;
+    case network::downlink_outcome::failed: {
+      json error{{"namespace", "pkg/networkserver"}};
+      if (event.error) {
+        error["name"] = event.error->name;
+        error["message_format"] = event.error->message;
+      }
+      j["downlink_failed"] = {{"downlink", downlink}, {"error", error}};
+      break;
+    }
+  }
+  return j.dump();
+}
 
 std::string render_join(const network::join_event& event) {
   auto j = envelope(event.ids, event.correlation_ids, event.received_at);

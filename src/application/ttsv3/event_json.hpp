@@ -3,9 +3,11 @@
 // ApplicationUp JSON with snake_case proto names, zero values omitted, EUIs and DevAddr in upper-case
 // hex, bytes in base64, 64-bit integers quoted, enums by name, timestamps RFC 3339, durations "1.5s".
 
+#include "network/downlinks.hpp"
 #include "network/events.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace tether::application::ttsv3 {
 
@@ -13,5 +15,8 @@ namespace tether::application::ttsv3 {
 std::string render_join(const network::join_event& event);
 // `v3/{app}/devices/{dev}/up`
 std::string render_uplink(const network::uplink_event& event);
+// `v3/{app}/devices/{dev}/down/{queued,sent,ack,nack,failed}`: the suffix and the JSON.
+std::string_view downlink_event_suffix(network::downlink_outcome outcome);
+std::string render_downlink_event(const network::downlink_event& event);
 
 }  // namespace tether::application::ttsv3
