@@ -40,11 +40,9 @@ std::uint32_t counter_ahead(std::uint32_t last, std::uint16_t wire) {
 }
 
 candidate_result check_candidate(lorawan::crypto_context& crypto, const device_entry& d,
+                                 const core::aes_key& nwk, std::optional<std::uint32_t> last,
                                  const lorawan::data_frame& f, lorawan::byte_view wire) {
-  const auto& s = d.session;
-  const auto& key = s.nwk_s_key.bytes;
-  const std::optional<std::uint32_t> last =
-      s.has_f_cnt_up ? std::optional<std::uint32_t>(s.f_cnt_up) : std::nullopt;
+  const auto& key = nwk.bytes;
   auto fcnt = lorawan::reconstruct_fcnt(last, f.header.f_cnt, max_fcnt_gap(d.device));
   if (fcnt && lorawan::verify_data_mic(crypto, key, wire, fcnt->value)) {
     return {match::accepted, fcnt->value, fcnt->retransmission};
@@ -106,16 +104,30 @@ bool data_uplink::find_session() {
   }
   device_entry* replayed = nullptr;
   device_entry* gapped = nullptr;
-  for (auto* d : candidates) {
-    const auto r = check_candidate(shard_.crypto, *d, frame_, up_.raw_payload);
-    if (r.kind == match::accepted) {
-      device_ = d;
-      f_cnt_ = r.f_cnt;
-      retransmission_ = r.retransmission;
-      return true;
-    }
+  const auto addr = to_dev_addr(frame_.header.dev_addr);
+  const auto try_session = [&](device_entry* d, const core::aes_key& nwk, std::optional<std::uint32_t> last,
+                               bool previous) {
+    const auto r = check_candidate(shard_.crypto, *d, nwk, last, frame_, up_.raw_payload);
     if (r.kind == match::replay) replayed = d;
     if (r.kind == match::gap) gapped = d;
+    if (r.kind != match::accepted) return false;
+    device_ = d;
+    previous_ = previous;
+    f_cnt_ = r.f_cnt;
+    retransmission_ = r.retransmission;
+    return true;
+  };
+  for (auto* d : candidates) {
+    const auto& s = d->session;
+    if (s.active && s.dev_addr == addr &&
+        try_session(d, s.nwk_s_key, s.has_f_cnt_up ? std::optional(s.f_cnt_up) : std::nullopt, false)) {
+      return true;
+    }
+    const auto& p = d->previous;
+    if (p && p->dev_addr == addr &&
+        try_session(d, p->nwk_s_key, p->has_f_cnt_up ? std::optional(p->f_cnt_up) : std::nullopt, true)) {
+      return true;
+    }
   }
   if (replayed) {
     device_ = replayed;
@@ -130,8 +142,9 @@ bool data_uplink::find_session() {
 }
 
 void data_uplink::decrypt() {
-  const auto& s = device_->session;
-  lorawan::decrypt_frm_payload(shard_.crypto, frame_, f_cnt_, s.nwk_s_key.bytes, s.app_s_key.bytes, payload_);
+  const auto& nwk = previous_ ? device_->previous->nwk_s_key : device_->session.nwk_s_key;
+  const auto& app = previous_ ? device_->previous->app_s_key : device_->session.app_s_key;
+  lorawan::decrypt_frm_payload(shard_.crypto, frame_, f_cnt_, nwk.bytes, app.bytes, payload_);
 }
 
 void data_uplink::handle_mac_commands() {
@@ -149,9 +162,21 @@ void data_uplink::handle_mac_commands() {
 }
 
 void data_uplink::update_session() {
+  if (previous_) {
+    // The device missed its join-accept and still talks in the old session (in memory only).
+    device_->previous->f_cnt_up = f_cnt_;
+    device_->previous->has_f_cnt_up = true;
+    return;
+  }
   auto& s = device_->session;
   s.f_cnt_up = f_cnt_;
   s.has_f_cnt_up = true;
+  if (device_->previous) {
+    // The new session is confirmed: the old one may go.
+    const auto old_addr = to_number(device_->previous->dev_addr);
+    device_->previous.reset();
+    shard_.devices.reindex(*device_, old_addr);
+  }
   shard_.persist(*device_);
 }
 
@@ -159,8 +184,10 @@ void data_uplink::send_event() {
   sort_best_first(up_.rx_metadata);
   const auto& d = device_->device;
   uplink_event e;
-  e.ids = {d.application_id, d.device_id, d.dev_eui, d.join_eui, device_->session.dev_addr};
-  e.session_key_id = session_key_id(shard_.crypto, device_->session);
+  const auto& addr = previous_ ? device_->previous->dev_addr : device_->session.dev_addr;
+  e.ids = {d.application_id, d.device_id, d.dev_eui, d.join_eui, addr};
+  e.session_key_id = session_key_id(
+      shard_.crypto, previous_ ? device_->previous->nwk_s_key : device_->session.nwk_s_key, addr);
   e.f_port = *frame_.f_port;
   e.f_cnt = f_cnt_;
   e.frm_payload = payload_;
@@ -182,7 +209,8 @@ void data_uplink::send_event() {
 void data_uplink::call_hook() {
   if (!shard_.out.hook || !device_) return;
   const auto& d = device_->device;
-  const device_ids ids{d.application_id, d.device_id, d.dev_eui, d.join_eui, device_->session.dev_addr};
+  const device_ids ids{d.application_id, d.device_id, d.dev_eui, d.join_eui,
+                       previous_ ? device_->previous->dev_addr : device_->session.dev_addr};
   shard_.out.hook->after_uplink({ids, f_cnt_, lorawan::is_confirmed(frame_.type),
                                  frame_.header.f_ctrl.adr_ack_req, retransmission_, device_->mac, up_});
 }

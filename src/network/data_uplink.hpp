@@ -32,7 +32,8 @@ class data_uplink {
   device_entry* device_ = nullptr;
   std::uint32_t f_cnt_ = 0;
   bool retransmission_ = false;
-  bytes payload_;  // decrypted FRMPayload
+  bool previous_ = false;  // the frame belongs to the session before the last join
+  bytes payload_;          // decrypted FRMPayload
 };
 
 }  // namespace tether::network

@@ -76,6 +76,9 @@ void device_table::reindex(device_entry& entry, std::optional<std::uint32_t> old
 
 void device_table::index(device_entry& entry) {
   if (entry.session.active) by_dev_addr_.emplace(to_number(entry.session.dev_addr), &entry);
+  if (entry.previous && (!entry.session.active || entry.previous->dev_addr != entry.session.dev_addr)) {
+    by_dev_addr_.emplace(to_number(entry.previous->dev_addr), &entry);
+  }
   if (entry.device.activation == registry::activation_mode::otaa && entry.device.dev_eui) {
     by_dev_eui_[to_number(*entry.device.dev_eui)] = &entry;
   }
@@ -83,7 +86,9 @@ void device_table::index(device_entry& entry) {
 
 void device_table::unindex(device_entry& entry, std::optional<std::uint32_t> dev_addr) {
   // The entry may sit under its current DevAddr or, when it just changed, under the old one.
-  for (auto addr : {std::optional(to_number(entry.session.dev_addr)), dev_addr}) {
+  const auto previous =
+      entry.previous ? std::optional(to_number(entry.previous->dev_addr)) : std::optional<std::uint32_t>();
+  for (auto addr : {std::optional(to_number(entry.session.dev_addr)), dev_addr, previous}) {
     if (!addr) continue;
     auto [first, last] = by_dev_addr_.equal_range(*addr);
     for (auto it = first; it != last;) it = it->second == &entry ? by_dev_addr_.erase(it) : std::next(it);

@@ -18,11 +18,23 @@
 
 namespace tether::network {
 
+// The session before the last join, kept until the device proves it has the new one (its first
+// uplink that verifies with the new keys): a lost join-accept must not cut the device off.
+// Kept in memory only: after a restart only the new session is known.
+struct previous_session {
+  core::dev_addr dev_addr{};
+  core::aes_key nwk_s_key{};
+  core::aes_key app_s_key{};
+  std::uint32_t f_cnt_up = 0;
+  bool has_f_cnt_up = false;
+};
+
 struct device_entry {
   registry::end_device device;
   lorawan::band::frequency_plan plan;  // from device.frequency_plan_id
   session_record session;              // the durable part
   network::mac_state mac;              // decoded session.mac_state, encoded again on every put
+  std::optional<previous_session> previous;
 };
 
 // LoRaWAN 1.0.4 (and 1.1) rules: strictly increasing DevNonce, FCnt gap of one 16-bit rollover.
@@ -41,7 +53,7 @@ class device_table {
   device_entry& put(device_entry entry);
   void remove(const key& id);
   device_entry* find(const key& id);
-  // Sessions (active) with this DevAddr.
+  // Devices with an active (or previous) session at this DevAddr.
   std::vector<device_entry*> by_dev_addr(std::uint32_t dev_addr);
   device_entry* by_dev_eui(std::uint64_t dev_eui);
   // Call after changing an entry's session DevAddr or active flag.

@@ -145,6 +145,10 @@ void join_request::switch_session() {
   auto& s = device_->session;
   const std::optional<std::uint32_t> old_addr =
       s.active ? std::optional(to_number(s.dev_addr)) : std::nullopt;
+  // An older session the device still uses wins over a newer one it never used (two lost accepts).
+  if (s.active && !device_->previous) {
+    device_->previous = previous_session{s.dev_addr, s.nwk_s_key, s.app_s_key, s.f_cnt_up, s.has_f_cnt_up};
+  }
   record_dev_nonce();
   s.next_join_nonce = (join_nonce_ + 1) & 0xffffff;
   s.active = true;

@@ -89,6 +89,31 @@ TEST_F(otaa_join, RejoinStartsANewSessionWithFreshCounters) {
   EXPECT_EQ(events_.joins.size(), 2u);
 }
 
+TEST_F(otaa_join, OldSessionWorksUntilTheNewOneIsUsed) {
+  const auto a1 = join(device_, 1);
+  const auto k1 = lorawan::derive_session_keys(crypto_, device_.app_key->bytes, a1.join_nonce, a1.net_id, 1);
+  core::aes_key nwk1, app1;
+  nwk1.bytes = k1.nwk_s_key;
+  app1.bytes = k1.app_s_key;
+  feed_and_run(data_up(a1.dev_addr, nwk1, app1, 0, 1, text("s1")));
+  // The device rejoins but misses the accept: it keeps talking in the first session.
+  const auto a2 = join(device_, 2);
+  feed_and_run(data_up(a1.dev_addr, nwk1, app1, 1, 1, text("still s1")));
+  ASSERT_EQ(events_.uplinks.size(), 2u);
+  EXPECT_EQ(events_.uplinks[1].frm_payload, text("still s1"));
+  EXPECT_EQ(events_.uplinks[1].ids.dev_addr, addr_of(a1.dev_addr));
+  // Once it uses the new session, the old one is gone.
+  const auto k2 = lorawan::derive_session_keys(crypto_, device_.app_key->bytes, a2.join_nonce, a2.net_id, 2);
+  core::aes_key nwk2, app2;
+  nwk2.bytes = k2.nwk_s_key;
+  app2.bytes = k2.app_s_key;
+  feed_and_run(data_up(a2.dev_addr, nwk2, app2, 0, 1, text("s2")));
+  feed_and_run(data_up(a1.dev_addr, nwk1, app1, 2, 1, text("late s1")));
+  ASSERT_EQ(events_.uplinks.size(), 3u);
+  EXPECT_EQ(events_.uplinks[2].frm_payload, text("s2"));
+  EXPECT_EQ(stat(counter::unknown_dev_addr), 1u);
+}
+
 TEST_F(otaa_join, DevNonceReuseIsRefusedBefore104) {
   join(device_, 7);
   join(device_, 3);  // 1.0.3: random nonces, any unused one is fine
