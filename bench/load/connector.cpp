@@ -7,7 +7,7 @@ namespace tether::bench {
 namespace {
 
 struct connect_state {
-  std::vector<mqtt_client*> clients;
+  std::vector<mqtt::client*> clients;
   connect_plan plan;
   std::function<void(const connect_outcome&)> done;
   std::size_t next = 0;
@@ -38,7 +38,7 @@ void launch(const std::shared_ptr<connect_state>& s) {
 
 }  // namespace
 
-void connect_all(std::vector<mqtt_client*> clients, const connect_plan& plan,
+void connect_all(std::vector<mqtt::client*> clients, const connect_plan& plan,
                  std::function<void(const connect_outcome&)> done) {
   auto s = std::make_shared<connect_state>();
   s->clients = std::move(clients);

@@ -3,7 +3,7 @@
 // handshakes at a time, each client bound to its own loopback source address when the server is on
 // loopback, so tens of thousands of connections do not exhaust one address's ephemeral ports.
 
-#include "mqtt_client.hpp"
+#include "mqtt/client/client.hpp"
 
 #include <cstddef>
 #include <functional>
@@ -11,6 +11,11 @@
 #include <vector>
 
 namespace tether::bench {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using mqtt::client_events;
+using mqtt::client_options;
 
 struct connect_plan {
   tcp::endpoint server;
@@ -24,7 +29,7 @@ struct connect_outcome {
   std::string first_error;
 };
 
-void connect_all(std::vector<mqtt_client*> clients, const connect_plan& plan,
+void connect_all(std::vector<mqtt::client*> clients, const connect_plan& plan,
                  std::function<void(const connect_outcome&)> done);
 
 }  // namespace tether::bench

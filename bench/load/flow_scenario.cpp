@@ -35,7 +35,7 @@ class flow_run {
 
   flow_result run() {
     build();
-    std::vector<mqtt_client*> all;
+    std::vector<mqtt::client*> all;
     for (auto& p : publishers_) all.push_back(p->client.get());
     for (auto& s : subscribers_) all.push_back(s->client.get());
     run_start_ns_ = now_ns();
@@ -47,7 +47,7 @@ class flow_run {
 
  private:
   struct publisher {
-    std::unique_ptr<mqtt_client> client;
+    std::unique_ptr<mqtt::client> client;
     std::unique_ptr<asio::steady_timer> timer;
     std::string topic;
     std::string payload;
@@ -60,7 +60,7 @@ class flow_run {
 
   struct subscriber {
     subscriber(std::size_t publishers, std::int64_t only) : check(publishers, only) {}
-    std::unique_ptr<mqtt_client> client;
+    std::unique_ptr<mqtt::client> client;
     std::string filter;
     sequence_check check;
     latency_histogram latency;
@@ -122,7 +122,7 @@ class flow_run {
       p->payload.assign(std::max(o_.payload_size, stamp_size), 'x');
       p->timer = std::make_unique<asio::steady_timer>(io_);
       client_options co{fmt::format("tb-{}-p{}", run_id_, i), 0, 4096, o_.window};
-      p->client = std::make_unique<mqtt_client>(io_, co, events_for(p.get()));
+      p->client = std::make_unique<mqtt::client>(io_, co, events_for(p.get()));
       publishers_.push_back(std::move(p));
     }
     for (std::size_t i = 0; i < subscriber_count(); ++i) {
@@ -130,7 +130,7 @@ class flow_run {
       auto s = std::make_unique<subscriber>(publisher_count(), only);
       s->filter = filter_of(i);
       client_options co{fmt::format("tb-{}-s{}", run_id_, i), 0, 64 * 1024, o_.window};
-      s->client = std::make_unique<mqtt_client>(io_, co, events_for(s.get(), i));
+      s->client = std::make_unique<mqtt::client>(io_, co, events_for(s.get(), i));
       subscribers_.push_back(std::move(s));
     }
   }

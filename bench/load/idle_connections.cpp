@@ -20,13 +20,13 @@ class connections_run {
   connections_result run() {
     r_.requested = o_.clients;
     r_.server_rss_before_kib = read_rss();
-    std::vector<mqtt_client*> all;
+    std::vector<mqtt::client*> all;
     for (std::size_t i = 0; i < o_.clients; ++i) {
       client_events e;
       e.on_error = [this](std::string_view, const boost::system::error_code&) { ++r_.lost_while_held; };
       // Idle clients receive nothing but CONNACK: a small read buffer keeps the generator lean too.
       client_options co{fmt::format("tb-idle-{}", i), 0, 64, 1};
-      clients_.push_back(std::make_unique<mqtt_client>(io_, co, std::move(e)));
+      clients_.push_back(std::make_unique<mqtt::client>(io_, co, std::move(e)));
       all.push_back(clients_.back().get());
     }
     start_ns_ = now_ns();
@@ -78,7 +78,7 @@ class connections_run {
   asio::io_context io_;
   connections_options o_;
   asio::steady_timer timer_;
-  std::vector<std::unique_ptr<mqtt_client>> clients_;
+  std::vector<std::unique_ptr<mqtt::client>> clients_;
   connections_result r_;
   std::int64_t start_ns_ = 0;
   std::int64_t held_ns_ = 0;

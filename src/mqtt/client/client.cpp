@@ -1,18 +1,20 @@
-#include "mqtt_client.hpp"
+#include "mqtt/client/client.hpp"
 
 #include "mqtt/codec/decoder.hpp"
 #include "mqtt/codec/encoder.hpp"
+#include "mqtt/codec/topic.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/write.hpp>
 
 #include <netinet/in.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <utility>
 
-namespace tether::bench {
-namespace codec = mqtt::codec;
+namespace tether::mqtt {
 using boost::system::error_code;
 
 namespace {
@@ -20,7 +22,7 @@ namespace {
 constexpr auto version = codec::protocol_version::v3_1_1;
 constexpr std::size_t max_packet_size = 16 * 1024 * 1024;
 
-error_code protocol_error() { return make_error_code(codec::codec_error::unexpected_packet); }
+error_code protocol_error() { return make_error_code(client_errc::protocol_violation); }
 error_code malformed() { return make_error_code(codec::codec_error::truncated); }
 
 std::uint16_t read_u16(const std::uint8_t* p) noexcept {
@@ -39,11 +41,11 @@ void bind_without_port(tcp::socket& s, const asio::ip::address& source) {
 
 }  // namespace
 
-mqtt_client::mqtt_client(asio::io_context& io, client_options options, client_events events)
-    : socket_(io), options_(std::move(options)), events_(std::move(events)) {}
+client::client(asio::io_context& io, client_options options, client_events events)
+    : socket_(io), keep_alive_timer_(io), options_(std::move(options)), events_(std::move(events)) {}
 
-void mqtt_client::start(const tcp::endpoint& server, std::optional<asio::ip::address> source,
-                        std::function<void(const error_code&)> on_started) {
+void client::start(const tcp::endpoint& server, std::optional<asio::ip::address> source,
+                   std::function<void(const error_code&)> on_started) {
   on_started_ = std::move(on_started);
   error_code ec;
   socket_.open(server.protocol(), ec);
@@ -63,6 +65,9 @@ void mqtt_client::start(const tcp::endpoint& server, std::optional<asio::ip::add
     codec::connect c;
     c.client_id = options_.client_id;
     c.keep_alive = options_.keep_alive;
+    c.clean_session = options_.clean_session;
+    c.username = options_.username;
+    c.password = options_.password;
     codec::encode(c, version, out_);
     flush();
     in_.resize(options_.read_buffer_size);
@@ -70,23 +75,27 @@ void mqtt_client::start(const tcp::endpoint& server, std::optional<asio::ip::add
   });
 }
 
-void mqtt_client::subscribe(std::string_view filter, std::uint8_t qos,
-                            std::function<void(std::uint8_t)> on_suback) {
-  on_suback_ = std::move(on_suback);
+void client::subscribe(std::string_view filter, std::uint8_t qos, std::function<void(std::uint8_t)> on_suback,
+                       message_handler on_message) {
   codec::subscribe s;
-  s.packet_id = 1;  // only one SUBSCRIBE is ever outstanding; publishes use their own ids
+  s.packet_id = take_packet_id(slot::awaiting_suback);
   s.subscriptions.push_back({std::string(filter), qos});
+  pending_subscribes_.push_back({s.packet_id, std::move(on_suback)});
+  if (on_message) routes_.push_back({std::string(filter), std::move(on_message)});
   codec::encode(s, version, out_);
   flush();
 }
 
-void mqtt_client::publish(std::string_view topic, std::string_view payload, std::uint8_t qos) {
+void client::publish(std::string_view topic, std::string_view payload, std::uint8_t qos, bool retain) {
   std::uint16_t id = 0;
-  if (qos > 0) id = take_packet_id(qos == 1 ? slot::awaiting_puback : slot::awaiting_pubrec);
-  codec::encode_publish(topic, payload, qos, false, false, id, version, out_);
+  if (qos > 0) {
+    id = take_packet_id(qos == 1 ? slot::awaiting_puback : slot::awaiting_pubrec);
+    ++inflight_;
+  }
+  codec::encode_publish(topic, payload, qos, retain, false, id, version, out_);
 }
 
-std::uint16_t mqtt_client::take_packet_id(slot state) {
+std::uint16_t client::take_packet_id(slot state) {
   if (slots_.empty()) slots_.assign(65536, slot::free);
   // Acknowledgements mostly come back in order, so the next id is almost always free at once.
   do {
@@ -94,11 +103,10 @@ std::uint16_t mqtt_client::take_packet_id(slot state) {
     if (next_id_ == 0) next_id_ = 1;
   } while (slots_[next_id_] != slot::free);
   slots_[next_id_] = state;
-  ++inflight_;
   return next_id_;
 }
 
-void mqtt_client::flush() {
+void client::flush() {
   if (write_in_flight_ || out_.empty() || !open_) return;
   std::swap(out_, writing_);
   out_.clear();
@@ -107,7 +115,7 @@ void mqtt_client::flush() {
                     [this](const error_code& ec, std::size_t) { on_written(ec); });
 }
 
-void mqtt_client::on_written(const error_code& ec) {
+void client::on_written(const error_code& ec) {
   write_in_flight_ = false;
   writing_.clear();
   if (ec) return fail("write", ec);
@@ -116,34 +124,36 @@ void mqtt_client::on_written(const error_code& ec) {
   if (events_.on_ready) events_.on_ready();
 }
 
-void mqtt_client::disconnect() {
+void client::disconnect() {
   if (!open_ || closing_) return;
   closing_ = true;
   codec::encode(codec::disconnect{}, version, out_);
   flush();
 }
 
-void mqtt_client::close() noexcept {
+void client::close() noexcept {
   if (!open_) return;
   open_ = false;
+  connected_ = false;
+  keep_alive_timer_.cancel();
   error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
 }
 
-void mqtt_client::fail(std::string_view what, const error_code& ec) {
+void client::fail(std::string_view what, const error_code& ec) {
   bool expected = closing_ || !open_;
   close();
   if (on_started_) return std::exchange(on_started_, nullptr)(ec);
   if (!expected && events_.on_error) events_.on_error(what, ec);
 }
 
-void mqtt_client::read_more() {
+void client::read_more() {
   socket_.async_read_some(asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
                           [this](const error_code& ec, std::size_t n) { on_read(ec, n); });
 }
 
-void mqtt_client::on_read(const error_code& ec, std::size_t n) {
+void client::on_read(const error_code& ec, std::size_t n) {
   if (ec) return fail("read", ec);
   in_end_ += n;
   window_moved_ = false;
@@ -155,7 +165,7 @@ void mqtt_client::on_read(const error_code& ec, std::size_t n) {
 }
 
 // Moves a partial packet to the front, and grows the buffer when one packet does not fit.
-void mqtt_client::make_room() {
+void client::make_room() {
   if (in_begin_ == in_end_) {
     in_begin_ = in_end_ = 0;
     return;
@@ -168,7 +178,7 @@ void mqtt_client::make_room() {
   if (in_end_ == in_.size()) in_.resize(in_.size() * 2);
 }
 
-bool mqtt_client::handle_frames() {
+bool client::handle_frames() {
   while (in_begin_ < in_end_) {
     std::span<const std::uint8_t> avail(in_.data() + in_begin_, in_end_ - in_begin_);
     auto f = codec::find_frame(avail, max_packet_size);
@@ -189,7 +199,7 @@ bool mqtt_client::handle_frames() {
 
 // The hot path of a subscriber, parsed in place: the codec's decoder would copy topic and payload
 // into strings and validate the topic's UTF-8, work a load generator should not spend per message.
-bool mqtt_client::handle_publish(std::uint8_t first_byte, std::span<const std::uint8_t> body) {
+bool client::handle_publish(std::uint8_t first_byte, std::span<const std::uint8_t> body) {
   auto qos = static_cast<std::uint8_t>((first_byte >> 1) & 0x03);
   if (body.size() < 2) return fail("publish", malformed()), false;
   std::size_t topic_size = read_u16(body.data());
@@ -198,11 +208,18 @@ bool mqtt_client::handle_publish(std::uint8_t first_byte, std::span<const std::u
   std::string_view topic(reinterpret_cast<const char*>(body.data() + 2), topic_size);
   if (qos == 1) codec::encode(codec::puback{read_u16(body.data() + 2 + topic_size)}, version, out_);
   if (qos == 2) codec::encode(codec::pubrec{read_u16(body.data() + 2 + topic_size)}, version, out_);
-  if (events_.on_message) events_.on_message(topic, body.subspan(pos), qos);
+  auto payload = body.subspan(pos);
+  for (auto& r : routes_) {
+    if (codec::topic_matches(r.filter, topic)) {
+      r.on_message(topic, payload, qos);
+      return true;
+    }
+  }
+  if (events_.on_message) events_.on_message(topic, payload, qos);
   return true;
 }
 
-bool mqtt_client::handle_control(std::uint8_t first_byte, std::span<const std::uint8_t> body) {
+bool client::handle_control(std::uint8_t first_byte, std::span<const std::uint8_t> body) {
   auto p = codec::decode_server_packet(first_byte, body, version);
   if (!p) return fail("decode", p.error()), false;
   bool ok = std::visit(
@@ -217,52 +234,76 @@ bool mqtt_client::handle_control(std::uint8_t first_byte, std::span<const std::u
         }
       },
       *p);
-  if (!ok) fail("unexpected packet", protocol_error());
+  if (!ok && open_) fail("unexpected packet", protocol_error());
   return ok;
 }
 
-bool mqtt_client::handle(const codec::connack& p) {
-  if (p.code != codec::connack_code::accepted) return false;
+bool client::handle(const codec::connack& p) {
+  if (connected_) return false;
+  if (p.code != codec::connack_code::accepted) {
+    fail("connack", make_error_code(static_cast<client_errc>(p.code)));
+    return false;
+  }
+  connected_ = true;
+  arm_keep_alive();
   if (on_started_) std::exchange(on_started_, nullptr)(error_code{});
   return true;
 }
 
-bool mqtt_client::handle(const codec::suback& p) {
-  if (!on_suback_ || p.return_codes.empty()) return false;
-  std::exchange(on_suback_, nullptr)(p.return_codes.front());
+bool client::handle(const codec::suback& p) {
+  auto it = std::find_if(pending_subscribes_.begin(), pending_subscribes_.end(),
+                         [&](const pending_subscribe& s) { return s.packet_id == p.packet_id; });
+  if (it == pending_subscribes_.end() || p.return_codes.empty()) return false;
+  if (!complete(p.packet_id, slot::awaiting_suback, slot::free)) return false;
+  auto on_suback = std::move(it->on_suback);
+  pending_subscribes_.erase(it);
+  if (on_suback) on_suback(p.return_codes.front());
   return true;
 }
 
-bool mqtt_client::handle(const codec::puback& p) {
+// One PINGREQ per keep-alive period, whatever else was sent: simpler than tracking idleness, and a
+// few bytes per period cost nothing.
+void client::arm_keep_alive() {
+  if (options_.keep_alive == 0) return;
+  keep_alive_timer_.expires_after(std::chrono::seconds(options_.keep_alive));
+  keep_alive_timer_.async_wait([this](const error_code& ec) {
+    if (ec || !open_) return;
+    codec::encode(codec::pingreq{}, version, out_);
+    flush();
+    arm_keep_alive();
+  });
+}
+
+bool client::handle(const codec::puback& p) {
   return complete(p.packet_id, slot::awaiting_puback, slot::free);
 }
 
-bool mqtt_client::handle(const codec::pubrec& p) {
+bool client::handle(const codec::pubrec& p) {
   if (!complete(p.packet_id, slot::awaiting_pubrec, slot::awaiting_pubcomp)) return false;
   codec::encode(codec::pubrel{p.packet_id}, version, out_);
   return true;
 }
 
 // The receiving half of QoS 2: the message was handed over at PUBLISH; PUBREL only needs PUBCOMP.
-bool mqtt_client::handle(const codec::pubrel& p) {
+bool client::handle(const codec::pubrel& p) {
   codec::encode(codec::pubcomp{p.packet_id}, version, out_);
   return true;
 }
 
-bool mqtt_client::handle(const codec::pubcomp& p) {
+bool client::handle(const codec::pubcomp& p) {
   return complete(p.packet_id, slot::awaiting_pubcomp, slot::free);
 }
 
 // Moves a packet id from `expected` to `next`; an acknowledgement for an id not in that state is a
 // protocol error of the server.
-bool mqtt_client::complete(std::uint16_t id, slot expected, slot next) {
+bool client::complete(std::uint16_t id, slot expected, slot next) {
   if (slots_.empty() || slots_[id] != expected) return false;
   slots_[id] = next;
-  if (next == slot::free) {
+  if (next == slot::free && expected != slot::awaiting_suback) {
     --inflight_;
     window_moved_ = true;
   }
   return true;
 }
 
-}  // namespace tether::bench
+}  // namespace tether::mqtt
