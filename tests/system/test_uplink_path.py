@@ -188,7 +188,9 @@ def test_otaa_join_then_uplink(net):
     dev_nonce = "0102"
     gw = net.gateway("gw1")
     net.uplink("gw1", device("join-request", APP_KEY, JOIN_EUI, DEV_EUI, dev_nonce), timestamp=5_000_000)
-    down = pb.GatewayDown.FromString(gw.get(what="the join-accept").payload).downlink_message
+    message = gw.get(what="the join-accept")
+    assert message.qos == 1, "downlinks go out at the QoS the gateway subscribed with"
+    down = pb.GatewayDown.FromString(message.payload).downlink_message
     # Class A join-accept: RX1 at JOIN_ACCEPT_DELAY1 (5 s) after the join-request, same frequency in EU868.
     assert down.scheduled.timestamp == 5_000_000 + 5_000_000
     assert down.scheduled.frequency == 868100000
