@@ -80,9 +80,10 @@ void data_uplink::run() {
   }
   decrypt();
   handle_mac_commands();
-  update_session();
   // Frames without application data (no FPort, or MAC commands on FPort 0) are the network's own.
-  if (frame_.f_port && *frame_.f_port != 0) send_event();
+  std::optional<uplink_event> event;
+  if (frame_.f_port && *frame_.f_port != 0) event = make_event();
+  update_session(std::move(event));
   call_hook();
 }
 
@@ -161,11 +162,17 @@ void data_uplink::handle_mac_commands() {
   if (answered > 0) shard_.out.counters.add(counter::mac_answers_queued, answered);
 }
 
-void data_uplink::update_session() {
+void data_uplink::update_session(std::optional<uplink_event> event) {
+  auto& out = shard_.out;
+  const auto emit = [&out](const uplink_event& e) {
+    out.counters.add(counter::uplinks_delivered);
+    out.events.on_uplink(e);
+  };
   if (previous_) {
     // The device missed its join-accept and still talks in the old session (in memory only).
     device_->previous->f_cnt_up = f_cnt_;
     device_->previous->has_f_cnt_up = true;
+    if (event) emit(*event);
     return;
   }
   auto& s = device_->session;
@@ -177,10 +184,14 @@ void data_uplink::update_session() {
     device_->previous.reset();
     shard_.devices.reindex(*device_, old_addr);
   }
-  shard_.persist(*device_);
+  if (!event) {
+    shard_.persist(*device_);
+    return;
+  }
+  shard_.persist(*device_, [emit, e = std::move(*event)] { emit(e); });
 }
 
-void data_uplink::send_event() {
+uplink_event data_uplink::make_event() {
   sort_best_first(up_.rx_metadata);
   const auto& d = device_->device;
   uplink_event e;
@@ -202,8 +213,7 @@ void data_uplink::send_event() {
   e.received_at = std::chrono::system_clock::now();
   e.consumed_airtime = uplink_airtime(up_);
   e.correlation_ids = up_.correlation_ids;
-  shard_.out.counters.add(counter::uplinks_delivered);
-  shard_.out.events.on_uplink(e);
+  return e;
 }
 
 void data_uplink::call_hook() {

@@ -8,6 +8,7 @@
 #include "network/shard_state.hpp"
 
 #include <cstdint>
+#include <optional>
 
 namespace tether::network {
 
@@ -21,8 +22,10 @@ class data_uplink {
   bool find_session();
   void decrypt();
   void handle_mac_commands();
-  void update_session();
-  void send_event();
+  // Persists the session; the event (if any) leaves once the write is durable, so that a frame
+  // delivered to applications cannot be accepted again after a crash.
+  void update_session(std::optional<uplink_event> event);
+  uplink_event make_event();
   void call_hook();
   void drop(counter reason, std::string_view detail);
 

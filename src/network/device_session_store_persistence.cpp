@@ -34,9 +34,12 @@ std::vector<session_record> device_session_store_persistence::load_all() {
   return out;
 }
 
-// The write is queued; uplink events go out before it is durable. A crash in between can let the
-// same frame through once more after the restart (at-least-once), never lose a session.
-void device_session_store_persistence::put(const session_record& record) { store_.put(to_storage(record)); }
+// The write is queued and grouped with others; callers that acknowledge something (an uplink event, a
+// downlink's frame counter) wait for `on_durable` so that a crash cannot undo what left the process.
+void device_session_store_persistence::put(const session_record& record, std::function<void()> on_durable) {
+  const auto ticket = store_.put(to_storage(record));
+  if (on_durable) store_.when_durable(ticket, std::move(on_durable));
+}
 
 void device_session_store_persistence::remove(std::string_view application_id, std::string_view device_id) {
   store_.remove(application_id, device_id);

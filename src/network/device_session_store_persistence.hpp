@@ -11,7 +11,8 @@ class device_session_store_persistence final : public session_persistence {
   explicit device_session_store_persistence(storage::device_session_store& store) : store_(store) {}
 
   std::vector<session_record> load_all() override;
-  void put(const session_record& record) override;
+  using session_persistence::put;
+  void put(const session_record& record, std::function<void()> on_durable) override;
   void remove(std::string_view application_id, std::string_view device_id) override;
 
  private:

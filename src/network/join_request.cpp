@@ -165,7 +165,6 @@ void join_request::switch_session() {
   device_->mac.rx2_data_rate = rx2_data_rate_;
   device_->mac.rx2_frequency = device_->plan.rx2_frequency;
   shard_.devices.reindex(*device_, old_addr);
-  shard_.persist(*device_);
   shard_.out.counters.add(counter::joins_accepted);
 }
 
@@ -177,7 +176,9 @@ void join_request::send_event() {
   e.net_id = shard_.out.options.net_id;
   e.received_at = std::chrono::system_clock::now();
   e.correlation_ids = up_.correlation_ids;
-  shard_.out.events.on_join(e);
+  // The join event leaves once the new session is on disk.
+  auto& events = shard_.out.events;
+  shard_.persist(*device_, [&events, e = std::move(e)] { events.on_join(e); });
 }
 
 void join_request::drop(counter reason, std::string_view detail) {

@@ -27,7 +27,7 @@ class join_request {
   void derive_keys();
   bool schedule_join_accept();
   void switch_session();
-  void send_event();
+  void send_event();  // persists the new session; the event leaves once it is durable
   void record_dev_nonce();
   void drop(counter reason, std::string_view detail);
 

@@ -8,6 +8,7 @@
 #include "core/dev_addr.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,7 +40,10 @@ class session_persistence {
  public:
   virtual ~session_persistence() = default;
   virtual std::vector<session_record> load_all() = 0;
-  virtual void put(const session_record& record) = 0;
+  // Queues the write; `on_durable` (may be empty) runs once it is on disk, on a thread of the
+  // implementation's choosing: it must only hand work off (post), never block or write again.
+  virtual void put(const session_record& record, std::function<void()> on_durable) = 0;
+  void put(const session_record& record) { put(record, {}); }
   virtual void remove(std::string_view application_id, std::string_view device_id) = 0;
 };
 

@@ -5,21 +5,30 @@
 #include "network/join_request.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 
 namespace tether::network {
 
-void shard_state::persist(device_entry& entry) {
+void shard_state::persist(device_entry& entry, std::function<void()> then) {
   entry.session.mac_state = encode_mac_state(entry.mac);
   entry.session.updated_at = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
-  out.persistence.put(entry.session);
+  if (!then) {
+    out.persistence.put(entry.session);
+    return;
+  }
+  auto tracked = boost::asio::prefer(strand, boost::asio::execution::outstanding_work.tracked);
+  out.persistence.put(entry.session, [tracked = std::move(tracked), then = std::move(then)]() mutable {
+    boost::asio::post(tracked, std::move(then));
+  });
 }
 
 shard::shard(std::size_t index, boost::asio::any_io_executor executor, shard_outlets outlets)
     : strand_(boost::asio::make_strand(executor)),
-      state_(index, outlets),
+      state_(index, outlets, strand_),
       dedup_(strand_, outlets.options.dedup_window, outlets.options.max_dedup_frames,
              [this](gateway_uplink merged) { process(std::move(merged)); }) {}
 

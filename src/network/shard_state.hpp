@@ -13,9 +13,12 @@
 #include "network/session_persistence.hpp"
 #include "network/uplink_hook.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 
 namespace tether::network {
 
@@ -31,14 +34,17 @@ struct shard_outlets {
 };
 
 struct shard_state {
-  shard_state(std::size_t index, shard_outlets outlets)
-      : index(index), out(outlets), allocator(outlets.options.net_id) {}
+  shard_state(std::size_t index, shard_outlets outlets, boost::asio::any_io_executor strand)
+      : index(index), out(outlets), strand(std::move(strand)), allocator(outlets.options.net_id) {}
 
-  // Writes the entry's session (with its MAC state) to persistence, stamped now.
-  void persist(device_entry& entry);
+  // Writes the entry's session (with its MAC state) to persistence, stamped now; `then` (optional)
+  // runs on the shard's strand once the write is durable. The pending callback counts as work of the
+  // executor, so an io_context does not run out of work while a write is in flight.
+  void persist(device_entry& entry, std::function<void()> then = {});
 
   std::size_t index;
   shard_outlets out;
+  boost::asio::any_io_executor strand;  // the shard's strand
   lorawan::crypto_context crypto;
   device_table devices;
   dev_addr_allocator allocator;

@@ -17,7 +17,10 @@ class test_persistence : public session_persistence {
     store_.sync();  // tests read back what the shards just wrote
     return adapter_.load_all();
   }
-  void put(const session_record& r) override { adapter_.put(r); }
+  using session_persistence::put;
+  void put(const session_record& r, std::function<void()> on_durable) override {
+    adapter_.put(r, std::move(on_durable));
+  }
   void remove(std::string_view app, std::string_view dev) override { adapter_.remove(app, dev); }
   void sync() { store_.sync(); }
 
