@@ -40,6 +40,32 @@ std::string_view to_string(counter c) noexcept {
       return "no_dev_addr";
     case counter::join_not_scheduled:
       return "join_not_scheduled";
+    case counter::downlinks_queued:
+      return "downlinks_queued";
+    case counter::downlinks_rejected:
+      return "downlinks_rejected";
+    case counter::downlinks_scheduled:
+      return "downlinks_scheduled";
+    case counter::downlinks_sent:
+      return "downlinks_sent";
+    case counter::downlinks_tx_failed:
+      return "downlinks_tx_failed";
+    case counter::downlinks_acked:
+      return "downlinks_acked";
+    case counter::downlinks_nacked:
+      return "downlinks_nacked";
+    case counter::downlinks_given_up:
+      return "downlinks_given_up";
+    case counter::downlink_too_late:
+      return "downlink_too_late";
+    case counter::downlink_duty_cycle:
+      return "downlink_duty_cycle";
+    case counter::downlink_refused:
+      return "downlink_refused";
+    case counter::downlink_not_scheduled:
+      return "downlink_not_scheduled";
+    case counter::tx_ack_unmatched:
+      return "tx_ack_unmatched";
     case counter::count_:
       break;
   }

@@ -30,6 +30,20 @@ enum class counter : std::uint8_t {
   dev_nonce_reused,    // DevNonce seen before (1.0.0-1.0.3) or not increasing (1.0.4)
   no_dev_addr,         // could not allocate a DevAddr
   join_not_scheduled,  // no gateway took the join-accept (RX1 and RX2 refused)
+  // Downlink path (downlink_scheduler.hpp).
+  downlinks_queued,        // application downlinks accepted into a queue (durable)
+  downlinks_rejected,      // application downlinks refused at push (each with a down/failed event)
+  downlinks_scheduled,     // frames handed to a gateway (data, ACK-only or MAC-only)
+  downlinks_sent,          // TxAcks with success
+  downlinks_tx_failed,     // TxAcks with an error
+  downlinks_acked,         // confirmed downlinks the device acknowledged
+  downlinks_nacked,        // confirmed downlinks the next uplink did not acknowledge
+  downlinks_given_up,      // application downlinks failed for good after retries
+  downlink_too_late,       // a window skipped: less than 130 ms ahead
+  downlink_duty_cycle,     // a window skipped: the gateway's sub-band is out of duty cycle
+  downlink_refused,        // a window skipped: the gateway is not connected
+  downlink_not_scheduled,  // something was due and no window took it (it stays queued; an ACK is lost)
+  tx_ack_unmatched,        // a TxAck that matches no downlink waiting for one
   count_,
 };
 

@@ -67,7 +67,8 @@ candidate_result check_candidate(lorawan::crypto_context& crypto, const device_e
 
 }  // namespace
 
-data_uplink::data_uplink(shard_state& shard, gateway_uplink merged) : shard_(shard), up_(std::move(merged)) {}
+data_uplink::data_uplink(shard_state& shard, downlink_scheduler& scheduler, gateway_uplink merged)
+    : shard_(shard), scheduler_(scheduler), up_(std::move(merged)) {}
 
 void data_uplink::run() {
   if (!parse_frame() || !find_session()) return;
@@ -217,12 +218,22 @@ uplink_event data_uplink::make_event() {
 }
 
 void data_uplink::call_hook() {
-  if (!shard_.out.hook || !device_) return;
+  if (!device_) return;
   const auto& d = device_->device;
   const device_ids ids{d.application_id, d.device_id, d.dev_eui, d.join_eui,
                        previous_ ? device_->previous->dev_addr : device_->session.dev_addr};
-  shard_.out.hook->after_uplink({ids, f_cnt_, lorawan::is_confirmed(frame_.type),
-                                 frame_.header.f_ctrl.adr_ack_req, retransmission_, device_->mac, up_});
+  sort_best_first(up_.rx_metadata);
+  const uplink_done done{ids,
+                         f_cnt_,
+                         lorawan::is_confirmed(frame_.type),
+                         frame_.header.f_ctrl.adr_ack_req,
+                         retransmission_,
+                         frame_.header.f_ctrl.ack,
+                         device_->mac,
+                         up_};
+  // A device still in its previous session cannot decode downlinks of the new one.
+  if (!previous_) scheduler_.after_uplink(*device_, done);
+  if (shard_.out.hook) shard_.out.hook->after_uplink(done);
 }
 
 void data_uplink::drop(counter reason, std::string_view detail) {

@@ -5,6 +5,7 @@
 // a step is counted and logged with its reason and goes no further.
 
 #include "lorawan/frame/frames.hpp"
+#include "network/downlink_scheduler.hpp"
 #include "network/shard_state.hpp"
 
 #include <cstdint>
@@ -14,7 +15,7 @@ namespace tether::network {
 
 class data_uplink {
  public:
-  data_uplink(shard_state& shard, gateway_uplink merged);
+  data_uplink(shard_state& shard, downlink_scheduler& scheduler, gateway_uplink merged);
   void run();
 
  private:
@@ -30,6 +31,7 @@ class data_uplink {
   void drop(counter reason, std::string_view detail);
 
   shard_state& shard_;
+  downlink_scheduler& scheduler_;
   gateway_uplink up_;
   lorawan::data_frame frame_;
   device_entry* device_ = nullptr;

@@ -3,6 +3,7 @@
 // and by DevEUI (OTAA). Touched by its shard's thread only.
 
 #include "lorawan/band/frequency_plan.hpp"
+#include "network/downlink_state.hpp"
 #include "network/mac_state.hpp"
 #include "network/session_persistence.hpp"
 #include "registry/end_device.hpp"
@@ -35,6 +36,7 @@ struct device_entry {
   session_record session;              // the durable part
   network::mac_state mac;              // decoded session.mac_state, encoded again on every put
   std::optional<previous_session> previous;
+  network::downlink_state downlinks;  // queue and scheduling state (downlink_scheduler.hpp)
 };
 
 // LoRaWAN 1.0.4 (and 1.1) rules: strictly increasing DevNonce, FCnt gap of one 16-bit rollover.

@@ -119,7 +119,7 @@ bool join_request::schedule_join_accept() {
 
   const auto send = [&](lorawan::result<tx_settings> window) {
     if (!window) return false;
-    tx.id = shard_.out.next_downlink_id.fetch_add(1, std::memory_order_relaxed) + 1;
+    tx.id = shard_.next_tx_id();
     tx.scheduled = *window;
     tx.correlation_ids.resize(up_.correlation_ids.size());
     tx.correlation_ids.push_back("ns:transmission:" + std::to_string(tx.id));

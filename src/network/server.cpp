@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <set>
 #include <stdexcept>
 
@@ -14,12 +15,17 @@ namespace tether::network {
 
 server::server(server_options options, std::vector<boost::asio::any_io_executor> executors,
                const std::string& registry_db_path, session_persistence& persistence, event_sink& events,
-               downlink_sink& downlinks, uplink_hook* hook)
-    : options_(options), persistence_(persistence), registry_db_(registry_db_path) {
+               downlink_sink& downlinks, uplink_hook* hook, storage::downlink_queue_store* queue)
+    : options_(options), persistence_(persistence), queue_(queue), registry_db_(registry_db_path) {
   if (executors.empty()) throw std::invalid_argument("network::server needs at least one executor");
   if (options_.shard_count == 0) options_.shard_count = executors.size();
-  const shard_outlets outlets{options_,          events, downlinks,           persistence, counters_,
-                              next_downlink_id_, hook,   options_.shard_count};
+  if (!queue_) {
+    own_queue_ = std::make_unique<storage::downlink_queue_store>(registry_db_path);
+    queue_ = own_queue_.get();
+  }
+  const shard_outlets outlets{
+      options_, events,      downlinks, persistence, counters_, next_downlink_id_, hook, options_.shard_count,
+      queue_,   &duty_cycle_};
   for (std::size_t i = 0; i < options_.shard_count; ++i) {
     shards_.push_back(std::make_unique<shard>(i, executors[i % executors.size()], outlets));
   }
@@ -27,10 +33,20 @@ server::server(server_options options, std::vector<boost::asio::any_io_executor>
     key id{s.application_id, s.device_id};
     stored_.emplace(std::move(id), std::move(s));
   }
+  for (auto& item : queue_->load_all()) {
+    key id{item.application_id, item.device_id};
+    stored_queues_[std::move(id)].push_back(std::move(item));
+  }
   reload_devices();
   // Sessions whose device left the registry while the server was down.
   for (const auto& [id, s] : stored_) persistence_.remove(id.first, id.second);
   stored_.clear();
+  for (const auto& [id, items] : stored_queues_) {
+    spdlog::warn("network: {} queued downlink(s) of {}/{} dropped: device_removed", items.size(), id.first,
+                 id.second);
+    for (const auto& item : items) (void)queue_->remove(id.first, id.second, item.seq);
+  }
+  stored_queues_.clear();
 }
 
 server::~server() = default;
@@ -69,8 +85,13 @@ void server::reload_devices() {
       std::lock_guard routes(join_routes_mutex_);
       join_routes_[to_number(*d.dev_eui)] = target;
     }
+    std::vector<storage::downlink_item> queued;
+    if (auto it = stored_queues_.find(id); it != stored_queues_.end()) {
+      queued = std::move(it->second);
+      stored_queues_.erase(it);
+    }
     placed_[id] = {target, d};
-    shards_[target]->post_device(std::move(d), std::move(stored));
+    shards_[target]->post_device(std::move(d), std::move(stored), std::move(queued));
   }
   for (auto it = placed_.begin(); it != placed_.end();) {
     if (seen.contains(it->first)) {
@@ -122,8 +143,37 @@ void server::handle_status(const gateway_status&) {
   // Gateway status matters to the gateway registry and the downlink scheduler (issue #8), not here.
 }
 
-void server::handle_tx_ack(const tx_ack&) {
-  // Acknowledgements complete scheduled downlinks: the downlink path (issue #8) consumes them.
+void server::handle_tx_ack(const tx_ack& ack) {
+  auto routed = ack;
+  if (routed.downlink_id == 0) {
+    constexpr std::string_view prefix = "ns:downlink:";
+    for (const auto& id : ack.correlation_ids) {
+      if (!id.starts_with(prefix)) continue;
+      std::uint64_t value = 0;
+      const auto* first = id.data() + prefix.size();
+      const auto* last = id.data() + id.size();
+      if (auto [p, ec] = std::from_chars(first, last, value); ec == std::errc{} && p == last) {
+        routed.downlink_id = value;
+        break;
+      }
+    }
+  }
+  if (routed.downlink_id == 0) {
+    counters_.add(counter::tx_ack_unmatched);
+    spdlog::info("network: TxAck from {} dropped: tx_ack_unmatched: no downlink ID", ack.gateway_id);
+    return;
+  }
+  shards_[routed.downlink_id % shards_.size()]->post_tx_ack(std::move(routed));
+}
+
+void server::push_downlinks(downlink_request request) {
+  std::size_t target = 0;
+  {
+    std::lock_guard lock(reload_mutex_);
+    auto it = placed_.find({request.application_id, request.device_id});
+    if (it != placed_.end()) target = it->second.first;  // unknown devices: shard 0 answers unknown_device
+  }
+  shards_[target]->post_push(std::move(request));
 }
 
 }  // namespace tether::network

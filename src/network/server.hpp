@@ -11,12 +11,15 @@
 // Lifetime: shards post work to the executors; destroy the server only after they stopped running.
 
 #include "network/counters.hpp"
+#include "network/downlinks.hpp"
+#include "network/duty_cycle.hpp"
 #include "network/events.hpp"
 #include "network/radio.hpp"
 #include "network/server_options.hpp"
 #include "network/session_persistence.hpp"
 #include "network/shard.hpp"
 #include "network/uplink_hook.hpp"
+#include "storage/downlink_queue_store.hpp"
 #include "storage/sqlite.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -32,18 +35,23 @@
 
 namespace tether::network {
 
-class server final : public uplink_handler {
+class server final : public uplink_handler, public downlink_handler {
  public:
-  // Loads the stored sessions and the registry's devices. Shard i runs on executors[i % size];
-  // each shard is a strand, so executors may be multi-threaded.
+  // Loads the stored sessions, downlink queues and the registry's devices. Shard i runs on
+  // executors[i % size]; each shard is a strand, so executors may be multi-threaded. Downlink queues
+  // live in `queue`, or, when it is null, in a store the server opens on the registry database.
   server(server_options options, std::vector<boost::asio::any_io_executor> executors,
          const std::string& registry_db_path, session_persistence& persistence, event_sink& events,
-         downlink_sink& downlinks, uplink_hook* hook = nullptr);
+         downlink_sink& downlinks, uplink_hook* hook = nullptr,
+         storage::downlink_queue_store* queue = nullptr);
   ~server() override;
 
   void handle_uplink(gateway_uplink up) override;
   void handle_status(const gateway_status& status) override;
+  // Routed by the downlink ID (or an `ns:downlink:<id>` correlation ID) to the shard that sent it.
   void handle_tx_ack(const tx_ack& ack) override;
+  // Each request goes to its device's shard; every item ends in down/queued or down/failed.
+  void push_downlinks(downlink_request request) override;
 
   // Re-reads the registry's devices. Call from one thread at a time (the watcher's).
   void reload_devices();
@@ -57,6 +65,9 @@ class server final : public uplink_handler {
 
   server_options options_;
   session_persistence& persistence_;
+  std::unique_ptr<storage::downlink_queue_store> own_queue_;
+  storage::downlink_queue_store* queue_ = nullptr;
+  duty_cycle_tracker duty_cycle_;
   counter_set counters_;
   std::atomic<std::uint64_t> next_downlink_id_{0};
   std::vector<std::unique_ptr<shard>> shards_;
@@ -65,6 +76,7 @@ class server final : public uplink_handler {
   storage::database registry_db_;
   std::map<key, std::pair<std::size_t, registry::end_device>> placed_;  // device -> (shard, last seen)
   std::map<key, session_record> stored_;  // sessions loaded at start, until their device is placed
+  std::map<key, std::vector<storage::downlink_item>> stored_queues_;  // likewise, downlink queues
 
   mutable std::mutex join_routes_mutex_;
   std::unordered_map<std::uint64_t, std::size_t> join_routes_;  // DevEUI -> shard (OTAA devices)

@@ -26,9 +26,24 @@ void shard_state::persist(device_entry& entry, std::function<void()> then) {
   });
 }
 
+void shard_state::remember_tx(std::uint64_t id, device_table::key device) {
+  tx_owner[id] = std::move(device);
+  tx_order.push_back(id);
+  while (tx_order.size() > max_tx_waiting) {
+    tx_owner.erase(tx_order.front());
+    tx_order.pop_front();
+  }
+}
+
+device_entry* shard_state::find_tx(std::uint64_t id) {
+  auto it = tx_owner.find(id);
+  return it == tx_owner.end() ? nullptr : devices.find(it->second);
+}
+
 shard::shard(std::size_t index, boost::asio::any_io_executor executor, shard_outlets outlets)
     : strand_(boost::asio::make_strand(executor)),
       state_(index, outlets, strand_),
+      scheduler_(state_),
       dedup_(strand_, outlets.options.dedup_window, outlets.options.max_dedup_frames,
              [this](gateway_uplink merged) { process(std::move(merged)); }) {}
 
@@ -36,10 +51,21 @@ void shard::post_uplink(gateway_uplink up) {
   boost::asio::post(strand_, [this, up = std::move(up)]() mutable { add_copy(std::move(up)); });
 }
 
-void shard::post_device(registry::end_device device, std::optional<session_record> stored) {
-  boost::asio::post(strand_, [this, device = std::move(device), stored = std::move(stored)]() mutable {
-    apply_device(std::move(device), std::move(stored));
+void shard::post_device(registry::end_device device, std::optional<session_record> stored,
+                        std::vector<storage::downlink_item> queued) {
+  boost::asio::post(strand_, [this, device = std::move(device), stored = std::move(stored),
+                              queued = std::move(queued)]() mutable {
+    apply_device(std::move(device), std::move(stored), std::move(queued));
   });
+}
+
+void shard::post_push(downlink_request request) {
+  boost::asio::post(strand_,
+                    [this, request = std::move(request)]() mutable { scheduler_.push(std::move(request)); });
+}
+
+void shard::post_tx_ack(tx_ack ack) {
+  boost::asio::post(strand_, [this, ack = std::move(ack)] { scheduler_.handle_tx_ack(ack); });
 }
 
 void shard::post_remove(device_table::key id) {
@@ -71,7 +97,7 @@ void shard::process(gateway_uplink merged) {
     join_request(state_, std::move(merged)).run();
   } else if (type &&
              (*type == lorawan::mtype::unconfirmed_data_up || *type == lorawan::mtype::confirmed_data_up)) {
-    data_uplink(state_, std::move(merged)).run();
+    data_uplink(state_, scheduler_, std::move(merged)).run();
   } else {
     // The server routes only joins and data uplinks here; anything else is a bug upstream.
     state_.out.counters.add(counter::unsupported_frame);
@@ -79,7 +105,8 @@ void shard::process(gateway_uplink merged) {
   }
 }
 
-void shard::apply_device(registry::end_device device, std::optional<session_record> stored) {
+void shard::apply_device(registry::end_device device, std::optional<session_record> stored,
+                         std::vector<storage::downlink_item> queued) {
   auto plan = lorawan::band::find_frequency_plan(device.frequency_plan_id);
   if (!plan) {
     spdlog::warn("network: device {}/{} ignored: unknown frequency plan {}", device.application_id,
@@ -93,10 +120,14 @@ void shard::apply_device(registry::end_device device, std::optional<session_reco
   } else if (stored) {
     entry.session = std::move(*stored);
     entry.mac = decode_mac_state(entry.session.mac_state);
+    // A counter may have gone out just before a crash without its write: never use it again.
+    auto& s = entry.session;
+    s.n_f_cnt_down = s.a_f_cnt_down = std::max(s.n_f_cnt_down, s.a_f_cnt_down) + f_cnt_down_restart_gap;
   } else {
     entry.session.application_id = device.application_id;
     entry.session.device_id = device.device_id;
   }
+  for (auto& item : queued) insert_ordered(entry.downlinks.queue, std::move(item));
   if (device.activation == registry::activation_mode::abp && device.dev_addr && device.nwk_s_key &&
       device.app_s_key) {
     // ABP: the registry holds the session keys; the counters live on in the stored session.

@@ -7,6 +7,7 @@
 #include "network/counters.hpp"
 #include "network/dev_addr_allocator.hpp"
 #include "network/device_table.hpp"
+#include "network/duty_cycle.hpp"
 #include "network/events.hpp"
 #include "network/radio.hpp"
 #include "network/server_options.hpp"
@@ -18,7 +19,9 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <unordered_map>
 
 namespace tether::network {
 
@@ -29,8 +32,10 @@ struct shard_outlets {
   session_persistence& persistence;
   counter_set& counters;
   std::atomic<std::uint64_t>& next_downlink_id;
-  uplink_hook* hook = nullptr;  // may be null until the downlink scheduler exists
+  uplink_hook* hook = nullptr;  // an extra observer of data uplinks; may be null
   std::size_t shard_count = 1;
+  storage::downlink_queue_store* queue = nullptr;  // durable downlink queues
+  duty_cycle_tracker* duty_cycle = nullptr;
 };
 
 struct shard_state {
@@ -42,12 +47,25 @@ struct shard_state {
   // executor, so an io_context does not run out of work while a write is in flight.
   void persist(device_entry& entry, std::function<void()> then = {});
 
+  // Downlink IDs name their shard (id % shard_count), so a TxAck finds its way back without a lookup.
+  std::uint64_t next_tx_id() {
+    return (out.next_downlink_id.fetch_add(1, std::memory_order_relaxed) + 1) * out.shard_count + index;
+  }
+  // Which device each downlink waiting for a TxAck belongs to. Bounded: the oldest are forgotten
+  // (their late TxAcks count as unmatched).
+  static constexpr std::size_t max_tx_waiting = 65'536;
+  void remember_tx(std::uint64_t id, device_table::key device);
+  void forget_tx(std::uint64_t id) { tx_owner.erase(id); }
+  device_entry* find_tx(std::uint64_t id);
+
   std::size_t index;
   shard_outlets out;
   boost::asio::any_io_executor strand;  // the shard's strand
   lorawan::crypto_context crypto;
   device_table devices;
   dev_addr_allocator allocator;
+  std::unordered_map<std::uint64_t, device_table::key> tx_owner;
+  std::deque<std::uint64_t> tx_order;  // oldest first; may hold IDs already forgotten
 };
 
 }  // namespace tether::network

@@ -17,6 +17,7 @@ struct uplink_done {
   bool confirmed = false;    // the device expects an ACK
   bool adr_ack_req = false;  // the device expects some downlink soon
   bool retransmission = false;
+  bool ack = false;               // the device acknowledged the last confirmed downlink
   const network::mac_state& mac;  // pending_answers: what the next downlink should carry
   const gateway_uplink& uplink;   // merged, rx_metadata best first
 };

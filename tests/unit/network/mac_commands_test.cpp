@@ -2,6 +2,7 @@
 // others recorded; and the MAC state blob round trip.
 
 #include "network/mac_commands.hpp"
+#include "lorawan/frame/parse.hpp"
 #include "lorawan/mac/mac_codec.hpp"
 #include "network/mac_state.hpp"
 #include "network_fixture.hpp"
@@ -33,13 +34,18 @@ TEST_F(mac_uplink, LinkCheckReqInFOptsIsAnsweredWithMarginAndGatewayCount) {
   feed(frame, {{"gw1", 3.2f, -100}, {"gw2", -4.0f, -115}}, 9);
   run();
   ASSERT_EQ(events_.uplinks.size(), 1u);
-  const auto mac = stored_mac();
-  ASSERT_EQ(mac.pending_answers.size(), 1u);
-  const auto* ans = std::get_if<lorawan::mac::link_check_ans>(&mac.pending_answers[0]);
+  EXPECT_EQ(stat(counter::mac_answers_queued), 1u);
+  // The answer went out at once in the Class A downlink's FOpts (and left the pending list).
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  auto down = lorawan::parse_data_frame(downlinks_.sent[0].raw_payload);
+  ASSERT_TRUE(down);
+  auto answers = lorawan::mac::decode_downlink(down->header.f_opts).commands;
+  ASSERT_FALSE(answers.empty());
+  const auto* ans = std::get_if<lorawan::mac::link_check_ans>(&answers[0]);
   ASSERT_NE(ans, nullptr);
   EXPECT_EQ(ans->margin, 15);  // floor(3.2 + 12.5)
   EXPECT_EQ(ans->gw_cnt, 2);
-  EXPECT_EQ(stat(counter::mac_answers_queued), 1u);
+  EXPECT_TRUE(stored_mac().pending_answers.empty());
 }
 
 TEST_F(mac_uplink, CommandsOnPortZeroAreDecryptedWithNwkSKeyAndNotDeliveredToTheApplication) {
@@ -48,7 +54,8 @@ TEST_F(mac_uplink, CommandsOnPortZeroAreDecryptedWithNwkSKeyAndNotDeliveredToThe
   feed_and_run(frame);
   EXPECT_TRUE(events_.uplinks.empty());
   const auto mac = stored_mac();
-  EXPECT_EQ(mac.pending_answers.size(), 1u);
+  EXPECT_TRUE(mac.pending_answers.empty());  // LinkCheckAns went out in the downlink
+  EXPECT_EQ(downlinks_.sent.size(), 1u);
   ASSERT_EQ(mac.received.size(), 2u);
   EXPECT_TRUE(std::holds_alternative<lorawan::mac::link_adr_ans>(mac.received[0]));
   const auto* status = std::get_if<lorawan::mac::dev_status_ans>(&mac.received[1]);

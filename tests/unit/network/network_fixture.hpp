@@ -6,6 +6,7 @@
 #include "lorawan/crypto/crypto_context.hpp"
 #include "lorawan/frame/frames.hpp"
 #include "lorawan/secure_frame.hpp"
+#include "network/downlinks.hpp"
 #include "network/events.hpp"
 #include "network/radio.hpp"
 #include "network/server.hpp"
@@ -52,8 +53,13 @@ class recording_events : public event_sink {
     std::lock_guard lock(mutex_);
     uplinks.push_back(e);
   }
+  void on_downlink(const downlink_event& e) override {
+    std::lock_guard lock(mutex_);
+    downlinks.push_back(e);
+  }
   std::vector<join_event> joins;
   std::vector<uplink_event> uplinks;
+  std::vector<downlink_event> downlinks;
 
  private:
   std::mutex mutex_;
@@ -64,7 +70,7 @@ class recording_downlinks : public downlink_sink {
   bool send_downlink(const downlink_tx& tx) override {
     std::lock_guard lock(mutex_);
     offered.push_back(tx);
-    const bool ok = accepted_count < accept_first_n;
+    const bool ok = offered.size() > refuse_first_n && accepted_count < accept_first_n;
     if (ok) {
       ++accepted_count;
       sent.push_back(tx);
@@ -72,6 +78,7 @@ class recording_downlinks : public downlink_sink {
     return ok;
   }
   std::size_t accept_first_n = 1000;  // the gateway refuses later offers (e.g. 0: RX1 and RX2 fail)
+  std::size_t refuse_first_n = 0;     // the gateway refuses the first offers (e.g. 1: RX1 fails)
   std::size_t accepted_count = 0;
   std::vector<downlink_tx> offered;
   std::vector<downlink_tx> sent;

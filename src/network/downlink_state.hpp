@@ -1,0 +1,45 @@
+#pragma once
+// What one device's downlink path holds between frames: its queue (mirrored from the durable
+// storage::downlink_queue_store, ordered highest priority first, then by arrival), the downlink a
+// gateway is about to transmit (waiting for its TxAck), the confirmed downlink waiting for the
+// device's ACK, and the gateway that last heard the device (Class C). Touched on the shard's strand.
+
+#include "network/radio.hpp"
+#include "storage/downlink_queue_store.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tether::network {
+
+// Where a Class C downlink can go: the gateway that last heard the device and its clock then.
+struct heard_path {
+  std::string gateway_id;
+  bytes uplink_token;
+  std::uint32_t antenna_index = 0;
+  std::uint32_t timestamp = 0;  // concentrator µs at the uplink's RX end
+  time_point received_at{};     // server time of that uplink
+};
+
+// A downlink handed to a gateway. `item` is empty for a MAC-only (or ACK-only) frame.
+struct transmission {
+  std::uint64_t tx_id = 0;
+  std::optional<storage::downlink_item> item;
+  std::uint32_t f_cnt = 0;
+  time_point at{};  // when it was handed over
+};
+
+struct downlink_state {
+  std::vector<storage::downlink_item> queue;  // highest priority first, then seq
+  std::optional<transmission> in_flight;      // waiting for the gateway's TxAck
+  std::optional<transmission> awaiting_ack;   // confirmed, transmitted, waiting for the device's ACK
+  std::optional<heard_path> last_heard;
+  std::uint32_t uplinks_since_dev_status = 0;  // DevStatusReq rides along every dev_status_interval
+};
+
+// Inserts keeping the order: priority (highest first), then seq.
+void insert_ordered(std::vector<storage::downlink_item>& queue, storage::downlink_item item);
+
+}  // namespace tether::network

@@ -1,0 +1,359 @@
+// Scenarios for the downlink path (issue #8): queue, Class A windows, Class C, TxAcks, confirmed
+// downlinks, duty cycle. Each feeds uplinks and pushes as gateways and applications would and checks
+// what went to the gateway (decoded with the session keys) and which down/* events left.
+
+#include "lorawan/frame/parse.hpp"
+#include "network_fixture.hpp"
+
+namespace tether::network::test {
+namespace {
+
+constexpr std::uint32_t addr = 0x26011234;
+const auto nwk = key_of(0x11);
+const auto app = key_of(0x22);
+
+struct decoded {
+  lorawan::data_frame frame;
+  bytes payload;  // decrypted
+};
+
+class downlinks : public network_test {
+ protected:
+  void add_device(registry::device_class cls = registry::device_class::a, std::string plan = "EU_863_870") {
+    auto d = abp_device("dev1", addr, 0x11, 0x22);
+    d.cls = cls;
+    d.frequency_plan_id = std::move(plan);
+    create(d);
+  }
+  application_downlink item(std::string_view payload, downlink_priority p = downlink_priority::lowest,
+                            bool confirmed = false, std::uint8_t f_port = 2) {
+    application_downlink d;
+    d.f_port = f_port;
+    d.frm_payload = text(payload);
+    d.priority = p;
+    d.confirmed = confirmed;
+    d.correlation_ids = {"as:downlink:" + std::string(payload)};
+    return d;
+  }
+  void push(std::vector<application_downlink> items, bool replace = false) {
+    server_->push_downlinks({"app1", "dev1", replace, std::move(items)});
+    run();
+  }
+  // One uplink heard by gw1 at concentrator time `timestamp`, received by the server `age` ago.
+  void uplink(std::uint32_t f_cnt, bool confirmed = false, bool ack = false, std::uint32_t sf = 7,
+              std::uint64_t frequency = 868'100'000, std::chrono::milliseconds age = {},
+              std::uint32_t bandwidth = 125'000, std::uint32_t timestamp = 1'000'000) {
+    lorawan::data_frame f;
+    f.type = confirmed ? lorawan::mtype::confirmed_data_up : lorawan::mtype::unconfirmed_data_up;
+    f.header.dev_addr = addr;
+    f.header.f_ctrl.ack = ack;
+    f.f_port = 1;
+    f.frm_payload = text("up");
+    auto wire = lorawan::encode_data_frame(crypto_, f, f_cnt, nwk.bytes, app.bytes);
+    ASSERT_TRUE(wire);
+    gateway_uplink up;
+    up.raw_payload = *wire;
+    up.settings.data_rate = lora_data_rate{bandwidth, sf, "4/5"};
+    up.settings.frequency = frequency;
+    up.settings.timestamp = timestamp;
+    rx_metadata m;
+    m.gateway_id = "gw1";
+    m.timestamp = timestamp;
+    m.snr = 5;
+    m.uplink_token = text("token-gw1");
+    up.rx_metadata.push_back(m);
+    up.received_at = std::chrono::system_clock::now() - age;
+    up.correlation_ids.push_back("gs:uplink:1");
+    server_->handle_uplink(std::move(up));
+    run();
+  }
+  decoded decode(const downlink_tx& tx) {
+    auto f = lorawan::parse_data_frame(tx.raw_payload);
+    EXPECT_TRUE(f);
+    decoded d{*f, {}};
+    const auto f_cnt = f->header.f_cnt;  // counters stay below 2^16 here
+    lorawan::decrypt_frm_payload(crypto_, *f, f_cnt, nwk.bytes, app.bytes, d.payload);
+    return d;
+  }
+  void ack(const downlink_tx& tx, tx_result result = tx_result::success) {
+    tx_ack a;
+    a.gateway_id = tx.gateway_id;
+    a.downlink_id = tx.id;
+    a.result = result;
+    server_->handle_tx_ack(a);
+    run();
+  }
+  std::vector<downlink_outcome> outcomes() const {
+    std::vector<downlink_outcome> out;
+    for (const auto& e : events_.downlinks) out.push_back(e.outcome);
+    return out;
+  }
+};
+
+using o = downlink_outcome;
+
+TEST_F(downlinks, ClassARx1Eu868AtUplinkTimePlusRxDelayOnTheUplinkChannel) {
+  add_device();
+  start();
+  push({item("hi")});
+  ASSERT_EQ(outcomes(), std::vector{o::queued});
+  EXPECT_EQ(events_.downlinks[0].downlink.correlation_ids, std::vector<std::string>{"as:downlink:hi"});
+  uplink(0, false, false, 9, 868'300'000);
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  const auto& tx = downlinks_.sent[0];
+  EXPECT_EQ(tx.gateway_id, "gw1");
+  EXPECT_EQ(tx.uplink_token, text("token-gw1"));
+  EXPECT_EQ(tx.scheduled.timestamp, 1'000'000u + 1'000'000u);  // ABP: RECEIVE_DELAY1 = 1 s
+  EXPECT_EQ(tx.scheduled.frequency, 868'300'000u);
+  EXPECT_EQ(tx.scheduled.data_rate, (data_rate{lora_data_rate{125'000, 9, "4/5"}}));
+  EXPECT_TRUE(tx.scheduled.invert_polarization);
+  auto d = decode(tx);
+  EXPECT_EQ(d.frame.type, lorawan::mtype::unconfirmed_data_down);
+  EXPECT_EQ(d.frame.f_port, 2);
+  EXPECT_EQ(d.payload, text("hi"));
+  EXPECT_EQ(d.frame.header.f_cnt, 0);
+  EXPECT_FALSE(d.frame.header.f_ctrl.f_pending);
+  // The device's RX1 delay differs from the network's (5 s): RXTimingSetupReq rides along.
+  EXPECT_EQ(d.frame.header.f_opts, (bytes{0x08, 0x05}));
+  EXPECT_NE(std::find(tx.correlation_ids.begin(), tx.correlation_ids.end(), "as:downlink:hi"),
+            tx.correlation_ids.end());
+  ack(tx);
+  ASSERT_EQ(outcomes(), (std::vector{o::queued, o::sent}));
+  EXPECT_EQ(events_.downlinks[1].downlink.correlation_ids, std::vector<std::string>{"as:downlink:hi"});
+}
+
+TEST_F(downlinks, ClassARx1Us915OnDownlinkChannelModEightAt500kHz) {
+  add_device(registry::device_class::a, "US_902_928_FSB_2");
+  start();
+  push({item("hi")});
+  uplink(0, false, false, 10, 904'100'000);  // channel 9, DR0
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  const auto& tx = downlinks_.sent[0];
+  EXPECT_EQ(tx.scheduled.timestamp, 2'000'000u);
+  EXPECT_EQ(tx.scheduled.frequency, 923'900'000u);  // 923.3 + 0.6 * (9 mod 8)
+  EXPECT_EQ(tx.scheduled.data_rate, (data_rate{lora_data_rate{500'000, 10, "4/5"}}));  // DR10
+  EXPECT_EQ(decode(tx).payload, text("hi"));
+}
+
+TEST_F(downlinks, Rx2WhenTheGatewayRefusesRx1) {
+  add_device();
+  start();
+  push({item("hi")});
+  downlinks_.refuse_first_n = 1;
+  uplink(0);
+  ASSERT_EQ(downlinks_.offered.size(), 2u);
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  const auto& tx = downlinks_.sent[0];
+  EXPECT_EQ(tx.scheduled.timestamp, 3'000'000u);  // RX1 delay + 1 s
+  EXPECT_EQ(tx.scheduled.frequency, 869'525'000u);
+  EXPECT_EQ(tx.scheduled.data_rate, (data_rate{lora_data_rate{125'000, 12, "4/5"}}));
+  EXPECT_EQ(stat(counter::downlink_refused), 1u);
+}
+
+TEST_F(downlinks, Rx2WhenRx1IsTooLateAndNothingWhenBothAre) {
+  add_device();
+  start();
+  push({item("hi")});
+  uplink(0, false, false, 7, 868'100'000, std::chrono::milliseconds(900));  // RX1 in 100 ms: too late
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(downlinks_.sent[0].scheduled.frequency, 869'525'000u);
+  EXPECT_EQ(stat(counter::downlink_too_late), 1u);
+  ack(downlinks_.sent[0]);
+  push({item("late")});
+  uplink(1, false, false, 7, 868'100'000, std::chrono::milliseconds(1900));
+  EXPECT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(stat(counter::downlink_not_scheduled), 1u);
+  uplink(2);  // it waited for the next uplink
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_EQ(decode(downlinks_.sent[1]).payload, text("late"));
+}
+
+TEST_F(downlinks, JoinAcceptOnJoinAcceptDelay1) {
+  auto d = otaa_device("otaa1", 0x0004A30B001C0530, 0x33);
+  create(d);
+  start();
+  feed_and_run(join_req(d, 1));
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(downlinks_.sent[0].scheduled.timestamp, 1'000'000u + 5'000'000u);
+  EXPECT_EQ(downlinks_.sent[0].scheduled.frequency, 868'100'000u);
+}
+
+TEST_F(downlinks, PrioritiesOrderTheQueueAndFPendingTellsMore) {
+  add_device();
+  start();
+  push({item("low"), item("high", downlink_priority::highest), item("normal", downlink_priority::normal)});
+  ASSERT_EQ(outcomes(), (std::vector{o::queued, o::queued, o::queued}));
+  std::vector<bytes> order;
+  for (std::uint32_t f = 0; f < 3; ++f) {
+    uplink(f);
+    ASSERT_EQ(downlinks_.sent.size(), f + 1);
+    auto d = decode(downlinks_.sent.back());
+    order.push_back(d.payload);
+    EXPECT_EQ(d.frame.header.f_ctrl.f_pending, f < 2);
+    EXPECT_EQ(d.frame.header.f_cnt, f);
+    ack(downlinks_.sent.back());
+  }
+  EXPECT_EQ(order, (std::vector{text("high"), text("normal"), text("low")}));
+}
+
+TEST_F(downlinks, ReplaceWithAnEmptyListClearsTheQueue) {
+  add_device();
+  start();
+  push({item("a"), item("b")});
+  push({}, true);
+  uplink(0);
+  EXPECT_TRUE(downlinks_.sent.empty());
+  push({item("c")}, true);
+  uplink(1);
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(decode(downlinks_.sent[0]).payload, text("c"));
+}
+
+TEST_F(downlinks, TooLargePayloadFailsAndOthersOfTheRequestAreQueued) {
+  add_device();
+  start();
+  push({item(std::string(243, 'x')), item("ok")});
+  ASSERT_EQ(outcomes(), (std::vector{o::failed, o::queued}));
+  ASSERT_TRUE(events_.downlinks[0].error);
+  EXPECT_EQ(events_.downlinks[0].error->name, "application_downlink_too_long");
+  EXPECT_EQ(events_.downlinks[0].downlink.correlation_ids.size(), 1u);
+}
+
+TEST_F(downlinks, NoSessionOrUnknownDeviceFails) {
+  create(otaa_device("otaa1", 0x0004A30B001C0530, 0x33));
+  start();
+  server_->push_downlinks({"app1", "otaa1", false, {item("hi")}});
+  server_->push_downlinks({"app1", "nobody", false, {item("hi")}});
+  run();
+  ASSERT_EQ(events_.downlinks.size(), 2u);
+  std::vector<std::string> names{events_.downlinks[0].error->name, events_.downlinks[1].error->name};
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"unknown_device", "unknown_session"}));
+}
+
+TEST_F(downlinks, ConfirmedUplinkIsAckedEvenWithAnEmptyQueue) {
+  add_device();
+  start();
+  uplink(0, true);
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  auto d = decode(downlinks_.sent[0]);
+  EXPECT_TRUE(d.frame.header.f_ctrl.ack);
+  EXPECT_FALSE(d.frame.f_port);
+  EXPECT_TRUE(events_.downlinks.empty());
+  uplink(1);  // unconfirmed, nothing queued: no downlink
+  EXPECT_EQ(downlinks_.sent.size(), 1u);
+}
+
+TEST_F(downlinks, ConfirmedDownlinkAckedByTheNextUplink) {
+  add_device();
+  start();
+  push({item("c", downlink_priority::lowest, true)});
+  uplink(0);
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(decode(downlinks_.sent[0]).frame.type, lorawan::mtype::confirmed_data_down);
+  ack(downlinks_.sent[0]);
+  uplink(1, false, true);
+  ASSERT_EQ(outcomes(), (std::vector{o::queued, o::sent, o::ack}));
+  EXPECT_EQ(events_.downlinks[2].downlink.correlation_ids, std::vector<std::string>{"as:downlink:c"});
+  uplink(2);
+  EXPECT_EQ(downlinks_.sent.size(), 1u);  // gone from the queue
+}
+
+TEST_F(downlinks, ConfirmedDownlinkNackedIsSentAgainThenGivenUp) {
+  add_device();
+  start();
+  push({item("c", downlink_priority::lowest, true)});
+  std::uint32_t f = 0;
+  uplink(f++);
+  ack(downlinks_.sent.back());
+  uplink(f++);  // no ACK: nack, and sent again in this uplink's window
+  ASSERT_EQ(outcomes(), (std::vector{o::queued, o::sent, o::nack}));
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_EQ(decode(downlinks_.sent[1]).payload, text("c"));
+  EXPECT_EQ(decode(downlinks_.sent[1]).frame.header.f_cnt, 1);  // a new counter
+  for (int i = 0; i < 10; ++i) {
+    ack(downlinks_.sent.back());
+    uplink(f++);
+  }
+  EXPECT_EQ(events_.downlinks.back().outcome, o::failed);
+  EXPECT_EQ(events_.downlinks.back().error->name, "max_retries_reached");
+  const auto all = outcomes();
+  EXPECT_EQ(std::count(all.begin(), all.end(), o::nack), 8);
+}
+
+TEST_F(downlinks, TxAckErrorFailsWithTransmissionAndRetriesInTheNextWindow) {
+  add_device();
+  start();
+  push({item("hi")});
+  uplink(0);
+  ack(downlinks_.sent[0], tx_result::too_late);
+  ASSERT_EQ(outcomes(), (std::vector{o::queued, o::failed}));
+  EXPECT_EQ(events_.downlinks[1].error->name, "transmission");
+  EXPECT_NE(events_.downlinks[1].error->message.find("too_late"), std::string::npos);
+  uplink(1);
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_EQ(decode(downlinks_.sent[1]).payload, text("hi"));
+  // Matched by correlation ID alone.
+  tx_ack a;
+  a.gateway_id = "gw1";
+  a.correlation_ids = {"ns:downlink:" + std::to_string(downlinks_.sent[1].id)};
+  a.result = tx_result::tx_freq;
+  server_->handle_tx_ack(a);
+  run();
+  EXPECT_EQ(events_.downlinks.back().outcome, o::failed);
+  uplink(2);
+  EXPECT_EQ(downlinks_.sent.size(), 2u);  // a frequency error is not retried
+}
+
+TEST_F(downlinks, ClassCSendsAtOnceOnRx2ThroughTheLastGateway) {
+  add_device(registry::device_class::c);
+  start();
+  push({item("early")});
+  EXPECT_TRUE(downlinks_.sent.empty());  // no gateway has heard the device yet
+  uplink(0);                             // unconfirmed: the queue goes Class C, not in RX1
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  ack(downlinks_.sent[0]);
+  push({item("now")});
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  const auto& tx = downlinks_.sent[1];
+  EXPECT_EQ(tx.gateway_id, "gw1");
+  EXPECT_EQ(tx.scheduled.frequency, 869'525'000u);
+  EXPECT_EQ(tx.scheduled.data_rate, (data_rate{lora_data_rate{125'000, 12, "4/5"}}));
+  // Concentrator now (uplink at 1 s plus the time since) + 530 ms.
+  EXPECT_GE(tx.scheduled.timestamp, 1'530'000u);
+  EXPECT_LT(tx.scheduled.timestamp, 2'530'000u);
+  EXPECT_EQ(decode(tx).payload, text("now"));
+  ack(tx);
+  EXPECT_EQ(outcomes(), (std::vector{o::queued, o::sent, o::queued, o::sent}));
+}
+
+TEST_F(downlinks, DutyCycleBlocksRx1ThenRx2Takes) {
+  add_device();
+  start();
+  // SF12 RX1 on 868.1 MHz (1 %: 36 s an hour); 51-byte payloads take about 2.8 s each.
+  bool moved_to_rx2 = false;
+  for (std::uint32_t f = 0; f < 20 && !moved_to_rx2; ++f) {
+    push({item(std::string(45, 'x'))});
+    uplink(f, false, false, 12);
+    ASSERT_FALSE(downlinks_.sent.empty());
+    moved_to_rx2 = downlinks_.sent.back().scheduled.frequency == 869'525'000u;
+    ack(downlinks_.sent.back());
+  }
+  EXPECT_TRUE(moved_to_rx2);
+  EXPECT_GE(stat(counter::downlink_duty_cycle), 1u);
+  EXPECT_GE(downlinks_.sent.size(), 10u);
+}
+
+TEST_F(downlinks, QueueSurvivesARestart) {
+  add_device();
+  start();
+  push({item("kept")});
+  restart();
+  uplink(0);
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  auto d = decode(downlinks_.sent[0]);
+  EXPECT_EQ(d.payload, text("kept"));
+}
+
+}  // namespace
+}  // namespace tether::network::test
