@@ -20,13 +20,33 @@ void worker::start_sweeping() {
   });
 }
 
+void worker::watch(deadline_watch* w) {
+  w->prev_ = nullptr;
+  w->next_ = watched_;
+  if (watched_) watched_->prev_ = w;
+  watched_ = w;
+}
+
+void worker::unwatch(deadline_watch* w) {
+  if (w->prev_ == nullptr && watched_ != w) return;  // not watched
+  if (sweep_next_ == w) sweep_next_ = w->next_;
+  if (w->prev_) {
+    w->prev_->next_ = w->next_;
+  } else {
+    watched_ = w->next_;
+  }
+  if (w->next_) w->next_->prev_ = w->prev_;
+  w->prev_ = w->next_ = nullptr;
+}
+
 void worker::sweep() {
   auto now = std::chrono::steady_clock::now();
-  // check_deadline may close a connection, which unwatches it: iterate over a copy.
-  std::vector<deadline_watch*> due(watched_.begin(), watched_.end());
-  for (auto* w : due) {
-    if (watched_.contains(w)) w->check_deadline(now);
+  // check_deadline may close a connection, which unwatches it: unwatch moves sweep_next_ past it.
+  for (auto* w = watched_; w != nullptr; w = sweep_next_) {
+    sweep_next_ = w->next_;
+    w->check_deadline(now);
   }
+  sweep_next_ = nullptr;
 }
 
 worker_pool::worker_pool(std::size_t count) {

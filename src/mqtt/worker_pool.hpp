@@ -11,16 +11,21 @@
 #include <cstdint>
 #include <memory>
 #include <thread>
-#include <unordered_set>
 #include <vector>
 
 namespace tether::mqtt {
 
 // Something with a deadline that the worker checks once a second (a connection's keep-alive).
+// Watches are linked through themselves, so watching costs no allocation per connection.
 class deadline_watch {
  public:
   virtual ~deadline_watch() = default;
   virtual void check_deadline(std::chrono::steady_clock::time_point now) = 0;
+
+ private:
+  friend class worker;
+  deadline_watch* prev_ = nullptr;
+  deadline_watch* next_ = nullptr;
 };
 
 class worker {
@@ -31,9 +36,9 @@ class worker {
   boost::asio::io_context& context() noexcept { return context_; }
   std::vector<std::uint8_t>& receive_buffer() noexcept { return receive_buffer_; }
 
-  // Worker thread only.
-  void watch(deadline_watch* w) { watched_.insert(w); }
-  void unwatch(deadline_watch* w) { watched_.erase(w); }
+  // Worker thread only. A watch is watched at most once and unwatched at most once.
+  void watch(deadline_watch* w);
+  void unwatch(deadline_watch* w);
 
   void start_sweeping();
 
@@ -43,7 +48,8 @@ class worker {
   std::size_t index_;
   boost::asio::io_context context_{1};
   std::vector<std::uint8_t> receive_buffer_;
-  std::unordered_set<deadline_watch*> watched_;
+  deadline_watch* watched_ = nullptr;     // head of the list
+  deadline_watch* sweep_next_ = nullptr;  // where a sweep goes on, kept valid by unwatch
   boost::asio::steady_timer sweep_timer_{context_};
 };
 
