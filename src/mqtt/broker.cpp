@@ -30,7 +30,8 @@ void broker::restore(const restored_state& state) {
       s->set_subscription(filter, qos);
       index_.add(filter, s, qos);
     }
-    sessions_[r.client_id] = std::move(s);
+    sessions_.erase(r.client_id);
+    sessions_.emplace(s->client_id(), std::move(s));
   }
   spdlog::info("[{}] restored {} persistent session(s) and {} retained message(s)", realm_.name(),
                state.sessions.size(), state.retained.size());
@@ -42,18 +43,23 @@ session_grant broker::open_session(const std::string& client_id, bool clean,
   std::shared_ptr<session> discarded;
   {
     std::lock_guard lock(sessions_mutex_);
-    auto& slot = sessions_[client_id];
-    if (slot && (clean || !slot->persistent())) {
-      discarded = std::move(slot);
-      grant.taken_over = discarded->attach(nullptr, nullptr);
-      discarded->discard();
-      if (discarded->journaled()) journal_->session_closed(client_id);
+    std::shared_ptr<session> slot;
+    if (auto it = sessions_.find(client_id); it != sessions_.end()) {
+      if (clean || !it->second->persistent()) {
+        discarded = std::move(it->second);
+        sessions_.erase(it);  // before `discarded`, whose ID the key views, can go
+        grant.taken_over = discarded->attach(nullptr, nullptr);
+        discarded->discard();
+        if (discarded->journaled()) journal_->session_closed(client_id);
+      } else {
+        slot = it->second;
+        grant.present = true;
+      }
     }
     if (!slot) {
       slot = std::make_shared<session>(client_id, !clean, options_.session, journal_);
       if (slot->journaled()) journal_->session_opened(client_id);
-    } else {
-      grant.present = true;
+      sessions_.emplace(slot->client_id(), slot);
     }
     grant.state = slot;
     auto previous = slot->attach(std::move(link), std::move(who));

@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -99,7 +100,8 @@ class broker : public realm_publisher {
   std::unordered_map<std::string, std::string> sys_values_;  // last published $SYS values
 
   mutable std::mutex sessions_mutex_;
-  std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
+  // Keyed by a view of the session's own client ID: one copy of the ID per session.
+  std::unordered_map<std::string_view, std::shared_ptr<session>> sessions_;
   const std::size_t system_worker_;  // the index view used by the system executor
 };
 

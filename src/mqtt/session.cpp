@@ -9,16 +9,21 @@ namespace tether::mqtt {
 
 session::session(std::string client_id, bool persistent, session_limits limits, session_journal* journal)
     : client_id_(std::move(client_id)),
-      persistent_(persistent),
+      journal_(persistent ? journal : nullptr),
       limits_(limits),
-      journal_(persistent ? journal : nullptr) {}
+      persistent_(persistent) {}
+
+session::rare_state& session::rare() {
+  if (!rare_) rare_ = std::make_unique<rare_state>();
+  return *rare_;
+}
 
 void session::restore(const std::vector<restored_message>& queue) {
   std::lock_guard lock(mutex_);
   for (const auto& m : queue) {
     last_seq_ = std::max(last_seq_, m.seq);
     if (m.released_packet_id != 0) {
-      in_flight_.emplace(m.released_packet_id, in_flight{nullptr, m.qos, m.retain, true, m.seq});
+      rare().in_flight.emplace(m.released_packet_id, flight{nullptr, m.qos, m.retain, true, m.seq});
       redeliver_ = true;
     } else {
       queue_.push_back({m.msg, m.qos, m.retain, true, m.seq});
@@ -62,7 +67,7 @@ void session::wait_for_room(std::function<void()> resume) {
   {
     std::lock_guard lock(mutex_);
     if (queue_.size() >= room_mark()) {
-      waiters_.push_back(std::move(resume));
+      rare().waiters.push_back(std::move(resume));
       return;
     }
   }
@@ -70,14 +75,14 @@ void session::wait_for_room(std::function<void()> resume) {
 }
 
 void session::wake_waiters_locked(std::vector<std::function<void()>>& out) {
-  if (!waiters_.empty() && queue_.size() < room_mark()) out.swap(waiters_);
+  if (rare_ && !rare_->waiters.empty() && queue_.size() < room_mark()) out.swap(rare_->waiters);
 }
 
 std::shared_ptr<session_link> session::attach(std::shared_ptr<session_link> link, principal_ptr who) {
   std::lock_guard lock(mutex_);
   auto previous = std::exchange(link_, std::move(link));
   owner_ = std::move(who);
-  redeliver_ = !in_flight_.empty();
+  redeliver_ = has_in_flight();
   wake_requested_ = false;
   return previous;
 }
@@ -99,7 +104,7 @@ void session::detach(const session_link* link) {
     if (link_.get() != link) return;
     link_.reset();
     wake_requested_ = false;
-    waiters.swap(waiters_);  // nobody drains an offline session: let publishers go on
+    if (rare_) waiters.swap(rare_->waiters);  // nobody drains an offline session: let publishers go on
   }
   for (auto& w : waiters) w();
 }
@@ -118,15 +123,15 @@ bool session::attached_to(const session_link* link) const {
 // "No limit" still stops at 65535: there are no more packet identifiers.
 bool session::window_full() const {
   constexpr std::size_t identifiers = 65535;
-  return in_flight_.size() >= identifiers ||
-         (limits_.max_inflight != 0 && in_flight_.size() >= limits_.max_inflight);
+  const std::size_t n = rare_ ? rare_->in_flight.size() : 0;
+  return n >= identifiers || (limits_.max_inflight != 0 && n >= limits_.max_inflight);
 }
 
 std::uint16_t session::next_packet_id() {
   do {
     last_packet_id_ = static_cast<std::uint16_t>(last_packet_id_ + 1);
     if (last_packet_id_ == 0) last_packet_id_ = 1;
-  } while (in_flight_.contains(last_packet_id_));
+  } while (rare_ && rare_->in_flight.contains(last_packet_id_));
   return last_packet_id_;
 }
 
@@ -143,7 +148,7 @@ bool session::drain(const session_link* link, std::string& out, codec::protocol_
     wake_requested_ = false;
     if (redeliver_) {
       redeliver_ = false;
-      for (const auto& [id, f] : in_flight_) {
+      for (const auto& [id, f] : rare().in_flight) {
         if (f.released) {
           codec::encode(codec::pubrel{id}, version, out);
         } else {
@@ -160,7 +165,7 @@ bool session::drain(const session_link* link, std::string& out, codec::protocol_
         if (window_full()) break;
         auto id = next_packet_id();
         codec::encode_publish(p.msg->topic, p.msg->payload, p.qos, p.retain, p.dup, id, version, out);
-        in_flight_.emplace(id, in_flight{std::move(p.msg), p.qos, p.retain, false, p.seq});
+        rare().in_flight.emplace(id, flight{std::move(p.msg), p.qos, p.retain, false, p.seq});
       }
       ++sent;
       queue_.pop_front();
@@ -174,18 +179,22 @@ bool session::drain(const session_link* link, std::string& out, codec::protocol_
 
 session::ack_result session::on_puback(std::uint16_t packet_id) {
   std::lock_guard lock(mutex_);
-  auto it = in_flight_.find(packet_id);
-  if (it == in_flight_.end()) return ack_result::unknown;
+  if (!rare_) return ack_result::unknown;
+  auto& flights = rare_->in_flight;
+  auto it = flights.find(packet_id);
+  if (it == flights.end()) return ack_result::unknown;
   if (it->second.qos != 1) return ack_result::mismatch;
   if (journal_) journal_->delivered(client_id_, it->second.seq);
-  in_flight_.erase(it);
+  flights.erase(it);
   return ack_result::ok;
 }
 
 session::ack_result session::on_pubrec(std::uint16_t packet_id) {
   std::lock_guard lock(mutex_);
-  auto it = in_flight_.find(packet_id);
-  if (it == in_flight_.end()) return ack_result::unknown;
+  if (!rare_) return ack_result::unknown;
+  auto& flights = rare_->in_flight;
+  auto it = flights.find(packet_id);
+  if (it == flights.end()) return ack_result::unknown;
   if (it->second.qos != 2) return ack_result::mismatch;
   if (journal_ && !it->second.released) journal_->released(client_id_, it->second.seq, packet_id);
   it->second.released = true;  // a repeated PUBREC just gets PUBREL again
@@ -195,37 +204,39 @@ session::ack_result session::on_pubrec(std::uint16_t packet_id) {
 
 session::ack_result session::on_pubcomp(std::uint16_t packet_id) {
   std::lock_guard lock(mutex_);
-  auto it = in_flight_.find(packet_id);
-  if (it == in_flight_.end()) return ack_result::unknown;
+  if (!rare_) return ack_result::unknown;
+  auto& flights = rare_->in_flight;
+  auto it = flights.find(packet_id);
+  if (it == flights.end()) return ack_result::unknown;
   if (!it->second.released) return ack_result::mismatch;
   if (journal_) journal_->delivered(client_id_, it->second.seq);
-  in_flight_.erase(it);
+  flights.erase(it);
   return ack_result::ok;
 }
 
 bool session::begin_inbound_qos2(std::uint16_t packet_id) {
   std::lock_guard lock(mutex_);
-  return inbound_qos2_.insert(packet_id).second;
+  return rare().inbound_qos2.insert(packet_id).second;
 }
 
 void session::end_inbound_qos2(std::uint16_t packet_id) {
   std::lock_guard lock(mutex_);
-  inbound_qos2_.erase(packet_id);
+  if (rare_) rare_->inbound_qos2.erase(packet_id);
 }
 
 void session::set_subscription(const std::string& filter, std::uint8_t qos) {
   std::lock_guard lock(mutex_);
-  subscriptions_[filter] = qos;
+  rare().subscriptions[filter] = qos;
 }
 
 bool session::erase_subscription(const std::string& filter) {
   std::lock_guard lock(mutex_);
-  return subscriptions_.erase(filter) > 0;
+  return rare_ && rare_->subscriptions.erase(filter) > 0;
 }
 
 std::map<std::string, std::uint8_t> session::subscriptions() const {
   std::lock_guard lock(mutex_);
-  return subscriptions_;
+  return rare_ ? rare_->subscriptions : std::map<std::string, std::uint8_t>{};
 }
 
 std::size_t session::queued() const {

@@ -108,13 +108,24 @@ class session {
     bool dup = false;
     std::uint64_t seq = 0;  // journal position (journaled sessions only)
   };
-  struct in_flight {
+  struct flight {
     message_ptr msg;
     std::uint8_t qos = 0;
     bool retain = false;
     bool released = false;  // QoS 2: PUBREC received, PUBREL sent
     std::uint64_t seq = 0;
   };
+
+  // Parts that an idle session does not use (empty std::map and std::set still cost 48 bytes each),
+  // allocated on first use and kept for the session's life.
+  struct rare_state {
+    std::map<std::uint16_t, flight> in_flight;
+    std::set<std::uint16_t> inbound_qos2;
+    std::map<std::string, std::uint8_t> subscriptions;
+    std::vector<std::function<void()>> waiters;
+  };
+  rare_state& rare();  // under the lock
+  bool has_in_flight() const noexcept { return rare_ && !rare_->in_flight.empty(); }
 
   std::uint16_t next_packet_id();
   bool window_full() const;
@@ -123,24 +134,21 @@ class session {
   void wake_waiters_locked(std::vector<std::function<void()>>& out);
 
   const std::string client_id_;
-  const bool persistent_;
-  const session_limits limits_;
   session_journal* const journal_;
+  const session_limits limits_;
   std::uint64_t last_seq_ = 0;
+  std::uint64_t dropped_ = 0;
 
   mutable std::mutex mutex_;
   std::shared_ptr<session_link> link_;
   principal_ptr owner_;
+  core::ring_queue<pending> queue_;
+  std::unique_ptr<rare_state> rare_;
+  std::uint16_t last_packet_id_ = 0;
+  const bool persistent_;
   bool wake_requested_ = false;
   bool redeliver_ = false;  // after a reconnect, resend everything in flight with DUP
   bool discarded_ = false;
-  core::ring_queue<pending> queue_;
-  std::map<std::uint16_t, in_flight> in_flight_;
-  std::set<std::uint16_t> inbound_qos2_;
-  std::map<std::string, std::uint8_t> subscriptions_;
-  std::vector<std::function<void()>> waiters_;
-  std::uint16_t last_packet_id_ = 0;
-  std::uint64_t dropped_ = 0;
 };
 
 }  // namespace tether::mqtt
