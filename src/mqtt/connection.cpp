@@ -7,48 +7,69 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 namespace tether::mqtt {
 
 namespace asio = boost::asio;
 
 connection::connection(worker& home, broker& target, std::unique_ptr<transport> stream)
-    : home_(home), broker_(target), transport_(std::move(stream)), remote_(transport_->remote_address()) {}
+    : home_(home), broker_(target), transport_(std::move(stream)) {}
 
 connection::~connection() = default;
 
 void connection::start() {
   deadline_ = std::chrono::steady_clock::now() + broker_.options().connect_timeout;
   home_.watch(this);
-  asio::co_spawn(transport_->executor(), read_loop(), asio::detached);
+  if (!transport_->has_handshake()) {
+    read_next();
+    return;
+  }
+  // Only TLS and WebSocket run a coroutine, and only for their handshake.
+  asio::co_spawn(transport_->executor(), transport_->handshake(),
+                 [self = shared_from_this()](std::exception_ptr failure, boost::system::error_code ec) {
+                   if (failure) ec = asio::error::fault;
+                   if (ec) {
+                     self->close("handshake failed: " + ec.message());
+                     return;
+                   }
+                   self->read_next();
+                 });
 }
 
-asio::awaitable<void> connection::read_loop() {
-  auto self = shared_from_this();
-  if (auto ec = co_await transport_->handshake()) {
-    close("handshake failed: " + ec.message());
-    co_return;
+void connection::read_next() {
+  if (phase_ != phase::closed) transport_->read(shared_from_this());
+}
+
+void connection::on_read(boost::system::error_code ec, std::span<const std::uint8_t> data) {
+  if (phase_ == phase::closed) return;
+  if (ec) {
+    close(ec == asio::error::eof ? "connection closed by client" : ec.message());
+    return;
   }
-  boost::system::error_code ec;
-  while (phase_ != phase::closed) {
-    auto data = co_await transport_->read(ec);
-    if (phase_ == phase::closed) break;
-    if (ec) {
-      close(ec == asio::error::eof ? "connection closed by client" : ec.message());
-      break;
-    }
-    broker_.stats().bytes_received.fetch_add(data.size(), std::memory_order_relaxed);
-    consume(data);
-    seal_held_acks();
-    if (received_count_ != 0) {
-      broker_.stats().messages_received.fetch_add(received_count_, std::memory_order_relaxed);
-      received_count_ = 0;
-    }
-    flush();
-    if (!route_.congested.empty() && phase_ != phase::closed) co_await pause_while_congested();
+  broker_.stats().bytes_received.fetch_add(data.size(), std::memory_order_relaxed);
+  consume(data);
+  seal_held_acks();
+  if (publisher_ && publisher_->received != 0) {
+    broker_.stats().messages_received.fetch_add(publisher_->received, std::memory_order_relaxed);
+    publisher_->received = 0;
   }
+  flush();
+  if (phase_ == phase::closed) return;
+  if (publisher_ && !publisher_->route.congested.empty()) {
+    pause_while_congested();
+    return;
+  }
+  read_next();
+}
+
+connection::publisher_state& connection::publishing() {
+  if (!publisher_) publisher_ = std::make_unique<publisher_state>();
+  return *publisher_;
+}
+
+std::string_view connection::client_id() const noexcept {
+  if (principal_) return principal_->client_id;
+  return session_ ? std::string_view(session_->client_id()) : std::string_view();
 }
 
 void connection::consume(std::span<const std::uint8_t> data) {
@@ -66,24 +87,21 @@ void connection::consume(std::span<const std::uint8_t> data) {
 }
 
 // A subscriber's queue is full: stop reading until it has room, so TCP slows the publisher down
-// instead of the broker dropping messages.
-asio::awaitable<void> connection::pause_while_congested() {
-  auto congested = std::move(route_.congested);
-  route_.congested.clear();
-  if (!resume_timer_) resume_timer_.emplace(transport_->executor());
-  paused_for_ = congested.size();
-  resume_timer_->expires_at(std::chrono::steady_clock::time_point::max());
+// instead of the broker dropping messages. The next read starts when the last of them has room.
+void connection::pause_while_congested() {
+  auto& state = *publisher_;
+  auto congested = std::move(state.route.congested);
+  state.route.congested.clear();
+  state.paused_for = congested.size();
   std::weak_ptr<connection> weak = shared_from_this();
   for (auto& s : congested) {
     s->wait_for_room([weak, exec = transport_->executor()] {
       asio::post(exec, [weak] {
-        if (auto c = weak.lock(); c && c->paused_for_ > 0 && --c->paused_for_ == 0)
-          c->resume_timer_->cancel();
+        auto c = weak.lock();
+        if (c && c->publisher_->paused_for > 0 && --c->publisher_->paused_for == 0) c->read_next();
       });
     });
   }
-  boost::system::error_code ec;
-  if (paused_for_ > 0) co_await resume_timer_->async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
 std::size_t connection::process(std::span<const std::uint8_t> data) {
@@ -118,7 +136,8 @@ void connection::dispatch(codec::packet& p) {
     close("protocol error: first packet is not CONNECT");  // [MQTT-3.1.0-1]
     return;
   }
-  deadline_ = keep_alive_.count() ? std::chrono::steady_clock::now() + keep_alive_ : deadline_;
+  if (keep_alive_ms_ != 0)
+    deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(keep_alive_ms_);
   std::visit(
       [this](auto& packet) {
         using T = std::decay_t<decltype(packet)>;
@@ -157,7 +176,7 @@ void connection::check_deadline(std::chrono::steady_clock::time_point now) {
   if (phase_ == phase::closed || now < deadline_) return;
   if (phase_ == phase::awaiting_connect) {
     close("no CONNECT in time");
-  } else if (keep_alive_.count() != 0) {
+  } else if (keep_alive_ms_ != 0) {
     close("keep-alive timeout");  // 1.5 × the keep-alive without a packet [MQTT-3.1.2-24]
   }
 }
@@ -223,10 +242,12 @@ void connection::close(std::string_view reason, bool graceful, bool after_write)
   phase_ = phase::closed;
   home_.unwatch(this);
   if (graceful) {
-    spdlog::debug("[{}] {} ({}): {}", broker_.owner().name(), client_id_, remote_, reason);
+    spdlog::debug("[{}] {} ({}): {}", broker_.owner().name(), client_id(), transport_->remote_address(),
+                  reason);
   } else {
-    spdlog::info("[{}] closing {} ({}): {}", broker_.owner().name(), client_id_.empty() ? "-" : client_id_,
-                 remote_, reason);
+    auto id = client_id();
+    spdlog::info("[{}] closing {} ({}): {}", broker_.owner().name(), id.empty() ? "-" : id,
+                 transport_->remote_address(), reason);
     if (reason.starts_with("protocol error"))
       broker_.stats().protocol_errors.fetch_add(1, std::memory_order_relaxed);
   }
@@ -236,7 +257,6 @@ void connection::close(std::string_view reason, bool graceful, bool after_write)
     broker_.owner().on_disconnect(*principal_, graceful);
   }
   session_.reset();
-  if (resume_timer_) resume_timer_->cancel();
   if (after_write && (writing_ || !tx_.empty())) {
     close_after_write_ = true;
     if (!writing_) start_write();

@@ -13,12 +13,8 @@
 #include "mqtt/transport.hpp"
 #include "mqtt/worker_pool.hpp"
 
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
-
 #include <chrono>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 
@@ -26,6 +22,7 @@ namespace tether::mqtt {
 
 class connection : public session_link,
                    public deadline_watch,
+                   public read_sink,
                    public std::enable_shared_from_this<connection> {
  public:
   connection(worker& home, broker& target, std::unique_ptr<transport> stream);
@@ -38,14 +35,28 @@ class connection : public session_link,
   void kick(std::string reason) override;
   // deadline_watch
   void check_deadline(std::chrono::steady_clock::time_point now) override;
+  // read_sink
+  void on_read(boost::system::error_code ec, std::span<const std::uint8_t> data) override;
 
  private:
-  enum class phase { awaiting_connect, connected, closed };
+  enum class phase : std::uint8_t { awaiting_connect, connected, closed };
 
-  boost::asio::awaitable<void> read_loop();
+  // What only a publishing connection needs (routing scratch, acknowledgements held for the disk,
+  // flow control); allocated at its first PUBLISH, so idle and subscribe-only connections skip it.
+  struct publisher_state {
+    route_outcome route;    // reused across messages
+    std::string held_acks;  // acknowledgements of this read batch waiting for the disk
+    core::ring_queue<std::pair<session_journal::ticket, std::string>> sealed_acks;  // batches waiting
+    std::size_t paused_for = 0;  // congested subscribers not yet below their room mark
+    std::uint64_t received = 0;  // folded into broker stats per batch
+  };
+  publisher_state& publishing();
+
+  void read_next();
   void consume(std::span<const std::uint8_t> data);
   std::size_t process(std::span<const std::uint8_t> data);
-  boost::asio::awaitable<void> pause_while_congested();
+  void pause_while_congested();
+  std::string_view client_id() const noexcept;
   void dispatch(codec::packet& p);
 
   // Handlers (one per packet type).
@@ -60,7 +71,7 @@ class connection : public session_link,
 
   bool accept_ack(session::ack_result result, std::string_view kind, std::uint16_t packet_id);
   bool accept_client_id(codec::connect& c);
-  void refuse(codec::connack_code code, std::string_view why);
+  void refuse(codec::connack_code code, std::string_view why, std::string_view client_id = {});
   void publish_will();
 
   // Output.
@@ -79,37 +90,27 @@ class connection : public session_link,
   void close(std::string_view reason, bool graceful = false, bool after_write = false);
   void finish_close();
 
+  // Ordered to pack: an idle connection is a few hundred bytes (issue #3's memory target).
   worker& home_;
   broker& broker_;
   std::unique_ptr<transport> transport_;
-  const std::string& remote_;
-  phase phase_ = phase::awaiting_connect;
-  codec::protocol_version version_ = codec::protocol_version::v3_1_1;
-
   principal_ptr principal_;
   std::shared_ptr<session> session_;
-  std::optional<codec::will_message> will_;
-  std::string client_id_;
-
-  std::chrono::steady_clock::duration keep_alive_{};
+  std::unique_ptr<codec::will_message> will_;
+  std::unique_ptr<publisher_state> publisher_;
   std::chrono::steady_clock::time_point deadline_;
 
   std::string pending_in_;  // the unconsumed tail of a partial packet
   std::string tx_;          // output being gathered
   std::string tx_writing_;  // output being written
+
+  std::uint32_t keep_alive_ms_ = 0;  // 1.5 × the client's keep-alive; 0: none
+  phase phase_ = phase::awaiting_connect;
+  codec::protocol_version version_ = codec::protocol_version::v3_1_1;
   bool writing_ = false;
   bool more_queued_ = false;  // the session holds more than one drain took
   bool close_after_write_ = false;
   bool socket_closed_ = false;
-
-  route_outcome route_;    // reused across messages
-  std::string held_acks_;  // acknowledgements of this read batch waiting for the disk
-  core::ring_queue<std::pair<session_journal::ticket, std::string>>
-      sealed_acks_;                                        // batches waiting for the disk
-  std::optional<boost::asio::steady_timer> resume_timer_;  // publisher paused by a full subscriber queue
-  std::size_t paused_for_ = 0;
-
-  std::uint64_t received_count_ = 0;  // folded into broker stats per batch
 };
 
 }  // namespace tether::mqtt

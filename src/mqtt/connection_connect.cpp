@@ -24,14 +24,15 @@ bool connection::accept_client_id(codec::connect& c) {
   if (c.version == codec::protocol_version::v3_1) {
     // MQTT 3.1 requires 1..23 characters.
     if (c.client_id.empty() || c.client_id.size() > 23) {
-      refuse(codec::connack_code::identifier_rejected, "client ID must have 1 to 23 characters in MQTT 3.1");
+      refuse(codec::connack_code::identifier_rejected, "client ID must have 1 to 23 characters in MQTT 3.1",
+             c.client_id);
       return false;
     }
     return true;
   }
   if (c.client_id.empty()) {
     if (!c.clean_session) {  // [MQTT-3.1.3-7], [MQTT-3.1.3-8]
-      refuse(codec::connack_code::identifier_rejected, "empty client ID needs a clean session");
+      refuse(codec::connack_code::identifier_rejected, "empty client ID needs a clean session", c.client_id);
       return false;
     }
     c.client_id = generated_client_id();  // [MQTT-3.1.3-6]
@@ -39,27 +40,30 @@ bool connection::accept_client_id(codec::connect& c) {
   return true;
 }
 
-void connection::refuse(codec::connack_code code, std::string_view why) {
+// The connection has no principal yet, so the refused client ID (if known) goes into the reason.
+void connection::refuse(codec::connack_code code, std::string_view why, std::string_view client_id) {
   send(codec::connack{false, code});
-  close(fmt::format("connection refused (CONNACK {}): {}", static_cast<int>(code), why), false, true);
+  close(client_id.empty() ? fmt::format("connection refused (CONNACK {}): {}", static_cast<int>(code), why)
+                          : fmt::format("connection refused (CONNACK {}) to '{}': {}", static_cast<int>(code),
+                                        client_id, why),
+        false, true);
 }
 
 void connection::handle_connect(codec::connect& c) {
   version_ = c.version;
-  client_id_ = c.client_id;
   if (!accept_client_id(c)) return;
-  client_id_ = c.client_id;
 
   connect_request request;
   request.version = c.version;
   request.client_id = c.client_id;
   if (c.username) request.username = *c.username;
   if (c.password) request.password = *c.password;
-  request.remote_address = remote_;
+  const auto remote = transport_->remote_address();
+  request.remote_address = remote;
   request.secure = transport_->secure();
   auto auth = broker_.owner().authenticate(request);
   if (!auth.who) {
-    refuse(auth.refusal, auth.reason);
+    refuse(auth.refusal, auth.reason, c.client_id);
     return;
   }
   principal_ = std::move(auth.who);
@@ -72,27 +76,27 @@ void connection::handle_connect(codec::connect& c) {
 
   if (c.keep_alive != 0) {
     // The server closes after one and a half keep-alive periods of silence [MQTT-3.1.2-24].
-    keep_alive_ = std::chrono::milliseconds(c.keep_alive * 1500);
-    deadline_ = std::chrono::steady_clock::now() + keep_alive_;
+    keep_alive_ms_ = std::uint32_t{c.keep_alive} * 1500;
+    deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(keep_alive_ms_);
   } else {
-    keep_alive_ = {};
+    keep_alive_ms_ = 0;
     deadline_ = std::chrono::steady_clock::time_point::max();
   }
-  will_ = std::move(c.will);
+  if (c.will) will_ = std::make_unique<codec::will_message>(std::move(*c.will));
   phase_ = phase::connected;
   const bool present = grant.present && c.version != codec::protocol_version::v3_1;
   send(codec::connack{present, codec::connack_code::accepted});
   spdlog::debug("[{}] {} connected from {} (clean={}, keep-alive={}s, session present={})",
-                broker_.owner().name(), client_id_, remote_, c.clean_session, c.keep_alive, present);
+                broker_.owner().name(), c.client_id, remote, c.clean_session, c.keep_alive, present);
   broker_.owner().on_connect(*principal_);
 }
 
 void connection::publish_will() {
   if (!will_) return;
   auto will = std::move(*will_);
-  will_.reset();
+  will_.reset();  // published at most once
   if (!broker_.owner().authorize_publish(*principal_, will.topic)) {
-    spdlog::info("[{}] will of {} on '{}' not published: not authorized", broker_.owner().name(), client_id_,
+    spdlog::info("[{}] will of {} on '{}' not published: not authorized", broker_.owner().name(), client_id(),
                  will.topic);
     return;
   }

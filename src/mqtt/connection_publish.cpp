@@ -14,40 +14,43 @@
 namespace tether::mqtt {
 
 void connection::handle_publish(codec::publish& p) {
-  ++received_count_;
+  auto& state = publishing();
+  ++state.received;
   if (p.qos == 2 && !session_->begin_inbound_qos2(p.packet_id)) {
     send_ack(codec::pubrec{p.packet_id}, false);  // a resend of a message already routed
     return;
   }
-  route_.journaled = false;
+  auto& route = state.route;
+  route.journaled = false;
   if (!broker_.owner().authorize_publish(*principal_, p.topic)) {
     // Acknowledged as usual so the client does not resend, but not delivered.
-    spdlog::info("[{}] {} may not publish to '{}': dropped", broker_.owner().name(), client_id_, p.topic);
+    spdlog::info("[{}] {} may not publish to '{}': dropped", broker_.owner().name(), client_id(), p.topic);
     broker_.stats().publish_dropped.fetch_add(1, std::memory_order_relaxed);
   } else {
     auto msg = make_message(std::move(p.topic), std::move(p.payload), p.qos, p.retain);
     if (broker_.owner().on_publish(*principal_, *msg) == publish_action::route) {
-      broker_.route(msg, home_.index(), route_);
+      broker_.route(msg, home_.index(), route);
     }
   }
-  if (p.qos == 1) send_ack(codec::puback{p.packet_id}, route_.journaled);
-  if (p.qos == 2) send_ack(codec::pubrec{p.packet_id}, route_.journaled);
+  if (p.qos == 1) send_ack(codec::puback{p.packet_id}, route.journaled);
+  if (p.qos == 2) send_ack(codec::pubrec{p.packet_id}, route.journaled);
 }
 
 void connection::send_ack(const codec::packet& p, bool needs_disk) {
-  if (!needs_disk && held_acks_.empty() && sealed_acks_.empty()) {
+  auto& state = publishing();
+  if (!needs_disk && state.held_acks.empty() && state.sealed_acks.empty()) {
     send(p);
     return;
   }
-  codec::encode(p, version_, held_acks_);
+  codec::encode(p, version_, state.held_acks);
 }
 
 void connection::seal_held_acks() {
-  if (held_acks_.empty()) return;
+  if (!publisher_ || publisher_->held_acks.empty()) return;
   auto* journal = broker_.journal();
   auto ticket = journal->mark();
-  sealed_acks_.emplace_back(ticket, std::move(held_acks_));
-  held_acks_.clear();
+  publisher_->sealed_acks.emplace_back(ticket, std::move(publisher_->held_acks));
+  publisher_->held_acks.clear();
   journal->when_durable(ticket, [weak = weak_from_this(), ticket] {
     if (auto self = weak.lock()) {
       boost::asio::post(self->transport_->executor(), [self, ticket] { self->release_acks(ticket); });
@@ -56,9 +59,10 @@ void connection::seal_held_acks() {
 }
 
 void connection::release_acks(session_journal::ticket durable) {
-  while (!sealed_acks_.empty() && sealed_acks_.front().first <= durable) {
-    tx_ += sealed_acks_.front().second;
-    sealed_acks_.pop_front();
+  auto& sealed = publisher_->sealed_acks;
+  while (!sealed.empty() && sealed.front().first <= durable) {
+    tx_ += sealed.front().second;
+    sealed.pop_front();
   }
   flush();
 }
@@ -75,7 +79,7 @@ bool connection::accept_ack(session::ack_result result, std::string_view kind, s
     return false;
   }
   if (result == unknown) {
-    spdlog::debug("[{}] {} sent {} for unknown packet {}", broker_.owner().name(), client_id_, kind,
+    spdlog::debug("[{}] {} sent {} for unknown packet {}", broker_.owner().name(), client_id(), kind,
                   packet_id);
   }
   return true;

@@ -17,7 +17,7 @@ void connection::handle_subscribe(codec::subscribe& s) {
   for (auto& sub : s.subscriptions) {
     auto decision = owner.authorize_subscribe(*principal_, sub.filter);
     if (!decision.allowed) {
-      spdlog::info("[{}] {} may not subscribe to '{}'", owner.name(), client_id_, sub.filter);
+      spdlog::info("[{}] {} may not subscribe to '{}'", owner.name(), client_id(), sub.filter);
       ack.return_codes.push_back(codec::suback_failure);
       continue;
     }

@@ -1,11 +1,9 @@
 // Plain TCP. A socket is read only once it is readable, into its worker's shared buffer, so an idle
-// connection holds no receive buffer at all.
+// connection holds no receive buffer and no coroutine frame: only a pending wait with a small handler.
 
 #include "mqtt/transport.hpp"
 #include "mqtt/worker_pool.hpp"
 
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 namespace tether::mqtt {
@@ -16,24 +14,31 @@ namespace {
 
 class tcp_transport final : public transport {
  public:
-  tcp_transport(asio::ip::tcp::socket socket, worker& home) : socket_(std::move(socket)), home_(home) {
+  tcp_transport(worker_socket socket, worker& home) : socket_(std::move(socket)), home_(home) {
     set_remote(socket_);
     boost::system::error_code ec;
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);  // writes are batched already
     socket_.non_blocking(true, ec);
   }
 
-  asio::awaitable<std::span<const std::uint8_t>> read(boost::system::error_code& ec) override {
-    for (;;) {
-      co_await socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                                  asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return std::span<const std::uint8_t>{};
-      auto& buffer = home_.receive_buffer();
-      auto n = socket_.read_some(asio::buffer(buffer), ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) continue;
-      if (ec) co_return std::span<const std::uint8_t>{};
-      co_return std::span<const std::uint8_t>(buffer.data(), n);
-    }
+  // Waits with a small callback (the sink pointer and this), reads only once readable.
+  void read(std::shared_ptr<read_sink> sink) override {
+    socket_.async_wait(worker_socket::wait_read,
+                       [this, sink = std::move(sink)](boost::system::error_code ec) mutable {
+                         if (!ec) {
+                           auto& buffer = home_.receive_buffer();
+                           auto n = socket_.read_some(asio::buffer(buffer), ec);
+                           if (ec == asio::error::would_block || ec == asio::error::try_again) {
+                             read(std::move(sink));
+                             return;
+                           }
+                           if (!ec) {
+                             sink->on_read(ec, std::span<const std::uint8_t>(buffer.data(), n));
+                             return;
+                           }
+                         }
+                         sink->on_read(ec, {});
+                       });
   }
 
   void write(asio::const_buffer data, write_handler handler) override {
@@ -49,17 +54,15 @@ class tcp_transport final : public transport {
   asio::any_io_executor executor() override { return socket_.get_executor(); }
 
  private:
-  asio::ip::tcp::socket socket_;
+  worker_socket socket_;
   worker& home_;
 };
 
 }  // namespace
 
-void transport::set_remote(const asio::ip::tcp::socket& socket) {
-  boost::system::error_code ec;
-  auto endpoint = socket.remote_endpoint(ec);
-  remote_ =
-      ec ? std::string("unknown") : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+std::string transport::remote_address() const {
+  if (!known_remote_) return "unknown";
+  return remote_.address().to_string() + ":" + std::to_string(remote_.port());
 }
 
 const char* to_string(transport_kind kind) noexcept {
@@ -79,7 +82,7 @@ const char* to_string(transport_kind kind) noexcept {
 std::unique_ptr<transport> make_tls_transport(asio::ip::tcp::socket socket, asio::ssl::context& tls);
 std::unique_ptr<transport> make_websocket_transport(asio::ip::tcp::socket socket, asio::ssl::context* tls);
 
-std::unique_ptr<transport> make_transport(transport_kind kind, asio::ip::tcp::socket socket, worker& home,
+std::unique_ptr<transport> make_transport(transport_kind kind, worker_socket socket, worker& home,
                                           asio::ssl::context* tls) {
   switch (kind) {
     case transport_kind::tcp:

@@ -25,6 +25,8 @@ class tls_transport final : public transport {
     stream_.next_layer().set_option(asio::ip::tcp::no_delay(true), ec);
   }
 
+  bool has_handshake() const noexcept override { return true; }
+
   asio::awaitable<boost::system::error_code> handshake() override {
     boost::system::error_code ec;
     co_await stream_.async_handshake(asio::ssl::stream_base::server,
@@ -32,12 +34,13 @@ class tls_transport final : public transport {
     co_return ec;
   }
 
-  asio::awaitable<std::span<const std::uint8_t>> read(boost::system::error_code& ec) override {
+  void read(std::shared_ptr<read_sink> sink) override {
     buffer_.resize(tls_read_size);
-    auto n = co_await stream_.async_read_some(asio::buffer(buffer_),
-                                              asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return std::span<const std::uint8_t>{};
-    co_return std::span<const std::uint8_t>(buffer_.data(), n);
+    stream_.async_read_some(asio::buffer(buffer_),
+                            [this, sink = std::move(sink)](boost::system::error_code ec, std::size_t n) {
+                              if (ec) n = 0;
+                              sink->on_read(ec, std::span<const std::uint8_t>(buffer_.data(), n));
+                            });
   }
 
   void write(asio::const_buffer data, write_handler handler) override {

@@ -56,6 +56,8 @@ class websocket_transport final : public transport {
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
   }
 
+  bool has_handshake() const noexcept override { return true; }
+
   asio::awaitable<boost::system::error_code> handshake() override {
     boost::system::error_code ec;
     if constexpr (!std::is_same_v<Next, asio::ip::tcp::socket>) {
@@ -83,13 +85,15 @@ class websocket_transport final : public transport {
     co_return ec;
   }
 
-  asio::awaitable<std::span<const std::uint8_t>> read(boost::system::error_code& ec) override {
+  void read(std::shared_ptr<read_sink> sink) override {
     buffer_.resize(ws_read_size);
-    auto n =
-        co_await ws_.async_read_some(asio::buffer(buffer_), asio::redirect_error(asio::use_awaitable, ec));
-    if (!ec && ws_.got_text()) ec = websocket::error::bad_data_frame;  // MQTT travels in binary frames only
-    if (ec) co_return std::span<const std::uint8_t>{};
-    co_return std::span<const std::uint8_t>(buffer_.data(), n);
+    ws_.async_read_some(asio::buffer(buffer_),
+                        [this, sink = std::move(sink)](boost::system::error_code ec, std::size_t n) {
+                          if (!ec && ws_.got_text())
+                            ec = websocket::error::bad_data_frame;  // MQTT travels in binary frames only
+                          if (ec) n = 0;
+                          sink->on_read(ec, std::span<const std::uint8_t>(buffer_.data(), n));
+                        });
   }
 
   void write(asio::const_buffer data, write_handler handler) override {
@@ -109,7 +113,7 @@ class websocket_transport final : public transport {
  private:
   asio::awaitable<boost::system::error_code> refuse(const http::request<http::string_body>& request,
                                                     std::string_view why) {
-    spdlog::info("websocket {}: refused {} {}: {}", remote_, std::string(request.method_string()),
+    spdlog::info("websocket {}: refused {} {}: {}", remote_address(), std::string(request.method_string()),
                  std::string(request.target()), why);
     http::response<http::string_body> response{http::status::bad_request, request.version()};
     response.set(http::field::server, "tether");
