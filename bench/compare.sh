@@ -10,7 +10,9 @@
 #   mosq-b   the same with set_tcp_nodelay true
 # Ratios are Tether / the better of the two Mosquitto configurations (named in the table).
 # Environment: TETHER, BENCH, MOSQUITTO (binaries), SCALE (multiplies message counts, default 1),
-# CONNECTIONS (idle connections, default: the fd hard limit minus 500).
+# CONNECTIONS (idle connections, default: the fd hard limit minus 500), SCENARIOS (a subset of
+# "fan-in-qos0 fan-in-qos1 fan-out-qos0 latency-qos1 connections"; latency-qos1 brings fan-in-qos1
+# along, since its rate is half of the best Mosquitto fan-in QoS 1 rate).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +20,9 @@ tether=${TETHER:-$root/build/tether}
 bench=${BENCH:-$root/build/tether-bench}
 mosquitto=${MOSQUITTO:-/usr/sbin/mosquitto}
 scale=${SCALE:-1}
+scenarios=" ${SCENARIOS:-fan-in-qos0 fan-in-qos1 fan-out-qos0 latency-qos1 connections} "
+[[ $scenarios == *" latency-qos1 "* ]] && scenarios+="fan-in-qos1 "
+wanted() { [[ $scenarios == *" $1 "* ]]; }
 out=""
 if [[ ${1:-} == --out ]]; then out=$2; fi
 
@@ -117,6 +122,7 @@ rotation=0
 # run_all CASE BENCH-ARGS...: the scenario against every server, the starting server rotating.
 run_all() {
   local case=$1; shift
+  wanted "$case" || return 0
   echo "$case: tether-bench $*" >&2
   for k in 0 1 2; do
     run_case "$case" "${servers[$(( (k + rotation) % 3 ))]}" "$@"
@@ -140,7 +146,8 @@ started=$(date +%s)
 run_all fan-in-qos0 fan-in --clients 16 --qos 0 --payload 64 --count $(( 12500 * scale ))
 run_all fan-in-qos1 fan-in --clients 16 --qos 1 --payload 64 --count $(( 5000 * scale ))
 run_all fan-out-qos0 fan-out --clients 100 --qos 0 --payload 64 --count $(( 2000 * scale ))
-half=$(( $(best_mosquitto_rate fan-in-qos1) / 2 ))
+half=0
+wanted latency-qos1 && half=$(( $(best_mosquitto_rate fan-in-qos1) / 2 ))
 (( half > 0 )) || half=1000
 run_all latency-qos1 fan-in --clients 16 --qos 1 --payload 64 --rate "$half" --duration 8
 run_all connections connections --clients "$connections" --hold 5 --concurrency 64
