@@ -248,7 +248,6 @@ def test_device_created_while_running_is_used_at_once(net):  # noqa: the late-de
     assert base64.b64decode(event["uplink_message"]["frm_payload"]) == b"\x0a"
 
 
-@pytest.mark.xfail(strict=True, reason="the uplink event leaves before the session update is on disk (write-behind)")
 def test_frame_counters_survive_a_restart(net):
     sub = net.subscribe("v3/app1/devices/abp-dev/up", 1)
     net.uplink("gw1", device("data", ABP_ADDR, "5", "1", "05", NWK_S_KEY, APP_S_KEY))
