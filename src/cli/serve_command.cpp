@@ -18,6 +18,7 @@
 #include "plain/plain_realm.hpp"
 #include "registry/key_authenticator.hpp"
 #include "storage/device_session_store.hpp"
+#include "storage/downlink_queue_store.hpp"
 #include "storage/migrations.hpp"
 #include "storage/mqtt_state_store.hpp"
 
@@ -256,8 +257,11 @@ int serve(const serve_options& o) {
   network::server_options network_options;
   network_options.dedup_window = std::chrono::milliseconds(o.dedup_window_ms);
   network_options.net_id = parse_net_id(o.net_id);
-  network::server network_server(network_options, shard_executors, db_path, session_persistence, bus, hub);
+  storage::downlink_queue_store downlink_queue(db_path, {.writer = {.sync = state_options.sync}});
+  network::server network_server(network_options, shard_executors, db_path, session_persistence, bus, hub,
+                                 nullptr, &downlink_queue);
   hub.set_core(network_server);
+  bus.set_downlink_handler(network_server);
 
   // Registry changes made with the CLI: reload keys, disconnect whoever lost access.
   registry_poller registry_changes(db_path, workers.system().context().get_executor(),

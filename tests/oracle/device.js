@@ -5,6 +5,8 @@
 //   node device.js join-accept APPKEY PHYHEX DEVNONCE               -> JSON {dev_addr, net_id, join_nonce,
 //                                                                      nwk_s_key, app_s_key, mic_ok}
 //   node device.js data DEVADDR FCNT FPORT PAYLOAD NWKSKEY APPSKEY [confirmed] -> PHYPayload hex (uplink)
+//   node device.js downlink PHYHEX NWKSKEY APPSKEY                  -> JSON {dev_addr, f_cnt, f_port, payload,
+//                                                                      ack, confirmed, f_opts, mic_ok}
 // Identifiers, nonces and keys are big-endian hex (display form); FCnt is the full 32-bit counter.
 "use strict";
 const lp = require("lora-packet");
@@ -35,7 +37,17 @@ if (command === "join-request") {
   const pkt = lp.fromFields({ MType: confirmed === "confirmed" ? 4 : 2, DevAddr: H(devAddr), FCnt: fcnt & 0xffff,
     FPort: Number(fportText), payload: H(payload) }, H(app), H(nwk), undefined, msb(fcnt));
   console.log(hex(pkt.getPHYPayload()));
+} else if (command === "downlink") {
+  const [phy, nwk, app] = args;
+  const p = lp.fromWire(H(phy));
+  const fport = p.FPort === undefined || p.FPort === null ? null : p.FPort.readUInt8(0);
+  const payload = fport === null ? Buffer.alloc(0) : lp.decrypt(p, H(app), H(nwk));
+  console.log(JSON.stringify({
+    dev_addr: hex(p.DevAddr), f_cnt: p.FCnt.readUInt16BE(0), f_port: fport, payload: hex(payload),
+    ack: p.getFCtrlACK(), confirmed: p.getMType() === "Confirmed Data Down", f_opts: hex(p.FOpts || []),
+    mic_ok: lp.verifyMIC(p, H(nwk)),
+  }));
 } else {
-  console.error("usage: device.js join-request|join-accept|data ...");
+  console.error("usage: device.js join-request|join-accept|data|downlink ...");
   process.exit(2);
 }
