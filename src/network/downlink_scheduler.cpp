@@ -184,11 +184,15 @@ void downlink_scheduler::push(downlink_request request) {
   auto& state = device->downlinks;
   if (request.replace) {
     state.queue.clear();
+    state.not_durable.clear();  // their callbacks still announce them; nothing waits on them here
     // The replaced items are gone from the store too: nothing waits for their TxAck or ACK any more.
     if (state.in_flight) state.in_flight->item.reset();
     state.awaiting_ack.reset();
   }
-  for (const auto& item : stored->items) insert_ordered(state.queue, item);
+  for (const auto& item : stored->items) {
+    state.not_durable.insert(item.seq);
+    insert_ordered(state.queue, item);
+  }
   shard_.out.counters.add(counter::downlinks_queued, stored->items.size());
 
   auto tracked = boost::asio::prefer(shard_.strand, boost::asio::execution::outstanding_work.tracked);
@@ -197,7 +201,10 @@ void downlink_scheduler::push(downlink_request request) {
         boost::asio::post(tracked, [this, id = std::move(id), items = std::move(items)] {
           auto* d = shard_.devices.find(id);
           if (!d) return;  // removed meanwhile; its queue went with it
-          for (const auto& item : items) emit(*d, downlink_outcome::queued, item);
+          for (const auto& item : items) {
+            d->downlinks.not_durable.erase(item.seq);
+            emit(*d, downlink_outcome::queued, item);
+          }
           try_class_c(*d);
         });
       });
@@ -305,7 +312,9 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
   const bool answers = !mac.pending_answers.empty();
   const bool class_c = device.device.cls == registry::device_class::c;
   // A Class C device takes its queue outside the windows too; here only what must answer the uplink.
-  const bool queue_due = !state.queue.empty() && !state.in_flight && (!class_c || done.confirmed);
+  const bool queue_due = !state.in_flight && (!class_c || done.confirmed) &&
+                         std::any_of(state.queue.begin(), state.queue.end(),
+                                     [&state](const storage::downlink_item& i) { return ready(state, i); });
   if (!done.confirmed && !answers && !done.adr_ack_req && !queue_due) return false;
 
   const auto* path = best_downlink_path(done.uplink.rx_metadata);
@@ -366,7 +375,7 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
     auto item_it = state.queue.end();
     if (queue_due) {
       item_it = std::find_if(state.queue.begin(), state.queue.end(), [&](const storage::downlink_item& i) {
-        return i.frm_payload.size() + f_opts->size() <= max_payload;
+        return ready(state, i) && i.frm_payload.size() + f_opts->size() <= max_payload;
       });
     }
     const bool has_item = item_it != state.queue.end();
@@ -449,7 +458,7 @@ void downlink_scheduler::try_class_c(device_entry& device) {
   const auto& mac = device.mac;
   const auto max_payload = lorawan::band::max_app_payload(band, mac.rx2_data_rate).value_or(0);
   auto item_it = std::find_if(state.queue.begin(), state.queue.end(), [&](const storage::downlink_item& i) {
-    return i.frm_payload.size() <= max_payload;
+    return ready(state, i) && i.frm_payload.size() <= max_payload;
   });
   if (item_it == state.queue.end()) return;  // waits for a Class A window at a higher data rate
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace tether::network {
@@ -33,11 +34,18 @@ struct transmission {
 
 struct downlink_state {
   std::vector<storage::downlink_item> queue;  // highest priority first, then seq
-  std::optional<transmission> in_flight;      // waiting for the gateway's TxAck
-  std::optional<transmission> awaiting_ack;   // confirmed, transmitted, waiting for the device's ACK
+  // Seqs of queued items whose write is not on disk yet: not transmitted before their down/queued.
+  std::unordered_set<std::uint64_t> not_durable;
+  std::optional<transmission> in_flight;     // waiting for the gateway's TxAck
+  std::optional<transmission> awaiting_ack;  // confirmed, transmitted, waiting for the device's ACK
   std::optional<heard_path> last_heard;
   std::uint32_t uplinks_since_dev_status = 0;  // DevStatusReq rides along every dev_status_interval
 };
+
+// Whether the item may be transmitted: on disk and announced.
+inline bool ready(const downlink_state& state, const storage::downlink_item& item) {
+  return !state.not_durable.contains(item.seq);
+}
 
 // Inserts keeping the order: priority (highest first), then seq.
 void insert_ordered(std::vector<storage::downlink_item>& queue, storage::downlink_item item);
