@@ -49,22 +49,22 @@ void connection::on_read(boost::system::error_code ec, std::span<const std::uint
   broker_.stats().bytes_received.fetch_add(data.size(), std::memory_order_relaxed);
   consume(data);
   seal_held_acks();
-  if (publisher_ && publisher_->received != 0) {
-    broker_.stats().messages_received.fetch_add(publisher_->received, std::memory_order_relaxed);
-    publisher_->received = 0;
+  if (extra_ && extra_->received != 0) {
+    broker_.stats().messages_received.fetch_add(extra_->received, std::memory_order_relaxed);
+    extra_->received = 0;
   }
   flush();
   if (phase_ == phase::closed) return;
-  if (publisher_ && !publisher_->route.congested.empty()) {
+  if (extra_ && !extra_->route.congested.empty()) {
     pause_while_congested();
     return;
   }
   read_next();
 }
 
-connection::publisher_state& connection::publishing() {
-  if (!publisher_) publisher_ = std::make_unique<publisher_state>();
-  return *publisher_;
+connection::extra_state& connection::extra() {
+  if (!extra_) extra_ = std::make_unique<extra_state>();
+  return *extra_;
 }
 
 std::string_view connection::client_id() const noexcept {
@@ -73,23 +73,24 @@ std::string_view connection::client_id() const noexcept {
 }
 
 void connection::consume(std::span<const std::uint8_t> data) {
-  if (pending_in_.empty()) {
+  if (!extra_ || extra_->pending_in.empty()) {
     auto used = process(data);
     if (phase_ != phase::closed && used < data.size()) {
-      pending_in_.assign(reinterpret_cast<const char*>(data.data()) + used, data.size() - used);
+      extra().pending_in.assign(reinterpret_cast<const char*>(data.data()) + used, data.size() - used);
     }
     return;
   }
-  pending_in_.append(reinterpret_cast<const char*>(data.data()), data.size());
-  auto used = process({reinterpret_cast<const std::uint8_t*>(pending_in_.data()), pending_in_.size()});
-  pending_in_.erase(0, used);
-  if (pending_in_.empty()) std::string().swap(pending_in_);  // idle connections hold no buffer
+  auto& pending = extra_->pending_in;
+  pending.append(reinterpret_cast<const char*>(data.data()), data.size());
+  auto used = process({reinterpret_cast<const std::uint8_t*>(pending.data()), pending.size()});
+  pending.erase(0, used);
+  if (pending.empty()) std::string().swap(pending);  // idle connections hold no buffer
 }
 
 // A subscriber's queue is full: stop reading until it has room, so TCP slows the publisher down
 // instead of the broker dropping messages. The next read starts when the last of them has room.
 void connection::pause_while_congested() {
-  auto& state = *publisher_;
+  auto& state = *extra_;
   auto congested = std::move(state.route.congested);
   state.route.congested.clear();
   state.paused_for = congested.size();
@@ -98,7 +99,7 @@ void connection::pause_while_congested() {
     s->wait_for_room([weak, exec = transport_->executor()] {
       asio::post(exec, [weak] {
         auto c = weak.lock();
-        if (c && c->publisher_->paused_for > 0 && --c->publisher_->paused_for == 0) c->read_next();
+        if (c && c->extra_->paused_for > 0 && --c->extra_->paused_for == 0) c->read_next();
       });
     });
   }

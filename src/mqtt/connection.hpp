@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -41,16 +42,19 @@ class connection : public session_link,
  private:
   enum class phase : std::uint8_t { awaiting_connect, connected, closed };
 
-  // What only a publishing connection needs (routing scratch, acknowledgements held for the disk,
-  // flow control); allocated at its first PUBLISH, so idle and subscribe-only connections skip it.
-  struct publisher_state {
+  // What an idle connection does not need: routing scratch, acknowledgements held for the disk and
+  // flow control (publishers), the will, the tail of a packet split across reads. Allocated on first
+  // use and kept, so idle and subscribe-only connections skip it.
+  struct extra_state {
     route_outcome route;    // reused across messages
     std::string held_acks;  // acknowledgements of this read batch waiting for the disk
     core::ring_queue<std::pair<session_journal::ticket, std::string>> sealed_acks;  // batches waiting
     std::size_t paused_for = 0;  // congested subscribers not yet below their room mark
     std::uint64_t received = 0;  // folded into broker stats per batch
+    std::optional<codec::will_message> will;
+    std::string pending_in;  // the unconsumed tail of a partial packet
   };
-  publisher_state& publishing();
+  extra_state& extra();
 
   void read_next();
   void consume(std::span<const std::uint8_t> data);
@@ -96,11 +100,9 @@ class connection : public session_link,
   std::unique_ptr<transport> transport_;
   principal_ptr principal_;
   std::shared_ptr<session> session_;
-  std::unique_ptr<codec::will_message> will_;
-  std::unique_ptr<publisher_state> publisher_;
+  std::unique_ptr<extra_state> extra_;
   std::chrono::steady_clock::time_point deadline_;
 
-  std::string pending_in_;  // the unconsumed tail of a partial packet
   std::string tx_;          // output being gathered
   std::string tx_writing_;  // output being written
 

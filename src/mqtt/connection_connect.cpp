@@ -82,7 +82,7 @@ void connection::handle_connect(codec::connect& c) {
     keep_alive_ms_ = 0;
     deadline_ = std::chrono::steady_clock::time_point::max();
   }
-  if (c.will) will_ = std::make_unique<codec::will_message>(std::move(*c.will));
+  if (c.will) extra().will = std::move(c.will);
   phase_ = phase::connected;
   const bool present = grant.present && c.version != codec::protocol_version::v3_1;
   send(codec::connack{present, codec::connack_code::accepted});
@@ -92,9 +92,9 @@ void connection::handle_connect(codec::connect& c) {
 }
 
 void connection::publish_will() {
-  if (!will_) return;
-  auto will = std::move(*will_);
-  will_.reset();  // published at most once
+  if (!extra_ || !extra_->will) return;
+  auto will = std::move(*extra_->will);
+  extra_->will.reset();  // published at most once
   if (!broker_.owner().authorize_publish(*principal_, will.topic)) {
     spdlog::info("[{}] will of {} on '{}' not published: not authorized", broker_.owner().name(), client_id(),
                  will.topic);

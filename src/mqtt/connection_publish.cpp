@@ -14,7 +14,7 @@
 namespace tether::mqtt {
 
 void connection::handle_publish(codec::publish& p) {
-  auto& state = publishing();
+  auto& state = extra();
   ++state.received;
   if (p.qos == 2 && !session_->begin_inbound_qos2(p.packet_id)) {
     send_ack(codec::pubrec{p.packet_id}, false);  // a resend of a message already routed
@@ -37,7 +37,7 @@ void connection::handle_publish(codec::publish& p) {
 }
 
 void connection::send_ack(const codec::packet& p, bool needs_disk) {
-  auto& state = publishing();
+  auto& state = extra();
   if (!needs_disk && state.held_acks.empty() && state.sealed_acks.empty()) {
     send(p);
     return;
@@ -46,11 +46,11 @@ void connection::send_ack(const codec::packet& p, bool needs_disk) {
 }
 
 void connection::seal_held_acks() {
-  if (!publisher_ || publisher_->held_acks.empty()) return;
+  if (!extra_ || extra_->held_acks.empty()) return;
   auto* journal = broker_.journal();
   auto ticket = journal->mark();
-  publisher_->sealed_acks.emplace_back(ticket, std::move(publisher_->held_acks));
-  publisher_->held_acks.clear();
+  extra_->sealed_acks.emplace_back(ticket, std::move(extra_->held_acks));
+  extra_->held_acks.clear();
   journal->when_durable(ticket, [weak = weak_from_this(), ticket] {
     if (auto self = weak.lock()) {
       boost::asio::post(self->transport_->executor(), [self, ticket] { self->release_acks(ticket); });
@@ -59,7 +59,7 @@ void connection::seal_held_acks() {
 }
 
 void connection::release_acks(session_journal::ticket durable) {
-  auto& sealed = publisher_->sealed_acks;
+  auto& sealed = extra_->sealed_acks;
   while (!sealed.empty() && sealed.front().first <= durable) {
     tx_ += sealed.front().second;
     sealed.pop_front();

@@ -21,7 +21,7 @@ session::rare_state& session::rare() {
 void session::restore(const std::vector<restored_message>& queue) {
   std::lock_guard lock(mutex_);
   for (const auto& m : queue) {
-    last_seq_ = std::max(last_seq_, m.seq);
+    rare().last_seq = std::max(rare().last_seq, m.seq);
     if (m.released_packet_id != 0) {
       rare().in_flight.emplace(m.released_packet_id, flight{nullptr, m.qos, m.retain, true, m.seq});
       redeliver_ = true;
@@ -44,12 +44,12 @@ enqueue_result session::enqueue(const message_ptr& msg, std::uint8_t qos, bool r
     // QoS 0 is not queued for an offline client (nothing promises its delivery).
     if (!link_ && qos == 0) return enqueue_result::dropped;
     if (queue_.size() >= hard_limit()) {
-      ++dropped_;
+      ++rare().dropped;
       return enqueue_result::dropped;
     }
     std::uint64_t seq = 0;
     if (journal_ && qos > 0) {
-      seq = ++last_seq_;
+      seq = ++rare().last_seq;
       journal_->queued(client_id_, seq, msg, qos, retain_flag);  // under the lock: ordered before its ack
     }
     queue_.push_back({msg, qos, retain_flag, false, seq});
@@ -246,7 +246,7 @@ std::size_t session::queued() const {
 
 std::uint64_t session::dropped() const {
   std::lock_guard lock(mutex_);
-  return dropped_;
+  return rare_ ? rare_->dropped : 0;
 }
 
 }  // namespace tether::mqtt

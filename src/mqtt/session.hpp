@@ -123,6 +123,8 @@ class session {
     std::set<std::uint16_t> inbound_qos2;
     std::map<std::string, std::uint8_t> subscriptions;
     std::vector<std::function<void()>> waiters;
+    std::uint64_t last_seq = 0;  // journal position of the last queued message
+    std::uint64_t dropped = 0;
   };
   rare_state& rare();  // under the lock
   bool has_in_flight() const noexcept { return rare_ && !rare_->in_flight.empty(); }
@@ -136,8 +138,6 @@ class session {
   const std::string client_id_;
   session_journal* const journal_;
   const session_limits limits_;
-  std::uint64_t last_seq_ = 0;
-  std::uint64_t dropped_ = 0;
 
   mutable std::mutex mutex_;
   std::shared_ptr<session_link> link_;
