@@ -143,3 +143,37 @@ def test_websocket_listener(frontend):
         c.loop_stop()
     finally:
         e.close()
+
+
+def test_tls_listener(frontend, tmp_path):
+    """The TLS gateway listener (--gateway-v3-tls-listen) with a real client: mosquitto_pub --cafile."""
+    import subprocess
+    for args in (["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=tether gw ca",
+                  "-keyout", "ca.key", "-out", "ca.pem"],
+                 ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=server", "-keyout", "server.key",
+                  "-out", "server.csr"]):
+        subprocess.run(["openssl", *args], cwd=tmp_path, check=True, capture_output=True)
+    (tmp_path / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    subprocess.run(["openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                    "-CAcreateserial", "-days", "2", "-out", "server.pem", "-extfile", "san.ext"],
+                   cwd=tmp_path, check=True, capture_output=True)
+    port = free_port()
+    e = GatewayEnv(frontend)
+    try:
+        e.server.stop()
+        e.server.extra_args += ["--gateway-v3-tls-listen", f"127.0.0.1:{port}", "--tls-cert",
+                                str(tmp_path / "server.pem"), "--tls-key", str(tmp_path / "server.key")]
+        e.server.start()
+        payload = tmp_path / "up.bin"
+        payload.write_bytes(plain_uplink(frontend, "gw-a"))
+        proc = subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "--cafile",
+                               str(tmp_path / "ca.pem"), "-u", "gw-a", "-P", e.keys["gw-a"], "-q", "1",
+                               "-t", "v3/gw-a/up", "-f", str(payload)], capture_output=True, text=True, timeout=10)
+        assert proc.returncode == 0, proc.stderr
+        e.wait_state("gw-a", lambda s: s.get("uplinks", 0) == 1, "the uplink over TLS")
+        bad = subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "--cafile",
+                              str(tmp_path / "ca.pem"), "-u", "gw-a", "-P", "NNSXS.WRONG.KEY", "-t", "v3/gw-a/up",
+                              "-m", "x"], capture_output=True, text=True, timeout=10)
+        assert bad.returncode != 0 and "not authori" in (bad.stderr + bad.stdout).lower()
+    finally:
+        e.close()
