@@ -150,11 +150,7 @@ std::uint32_t parse_net_id(const std::string& text) {
 void disconnect_revoked(mqtt::broker& b, registry::key_authenticator& keys) {
   const auto closed = b.disconnect_if(
       [&](const mqtt::principal& who) {
-        if (const auto* gw = dynamic_cast<const gateway::ttsv3::gateway_principal*>(&who))
-          return !keys.is_active(gw->key_id);
-        if (const auto* app = dynamic_cast<const application::ttsv3::application_principal*>(&who))
-          return !keys.is_active(app->key_id);
-        return false;
+        return !who.credential_id.empty() && !keys.is_active(who.credential_id);
       },
       "its API key was revoked");
   if (closed) spdlog::info("[{}] registry changed: disconnecting {} client(s)", b.owner().name(), closed);

@@ -27,6 +27,9 @@ struct principal {
   // The realm keeps no session state: CleanSession is treated as set whatever the client asked
   // (a gateway must never receive downlinks queued while it was away: their time has passed).
   bool ephemeral = false;
+  // The revocable credential the client logged in with (an API key ID), empty if none: the owner
+  // closes the connection when that credential is revoked (broker::disconnect_if).
+  std::string credential_id;
 };
 
 using principal_ptr = std::shared_ptr<const principal>;

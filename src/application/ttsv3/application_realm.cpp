@@ -62,7 +62,7 @@ mqtt::auth_result application_realm::authenticate(const mqtt::connect_request& r
   who->client_id = std::string(request.client_id);
   who->username = std::string(*request.username);
   who->application_id = std::string(id);
-  who->key_id = key->key_id;
+  who->credential_id = key->key_id;
   who->rights = key->rights;
   mqtt::auth_result r;
   r.who = std::move(who);

@@ -17,7 +17,6 @@ namespace tether::application::ttsv3 {
 
 struct application_principal : mqtt::principal {
   std::string application_id;
-  std::string key_id;  // to close the connection when the key is revoked
   registry::rights rights;
 };
 

@@ -63,7 +63,7 @@ mqtt::auth_result gateway_realm::authenticate(const mqtt::connect_request& reque
   who->client_id = std::string(request.client_id);
   who->username = std::string(*request.username);
   who->gateway_id = std::string(id);
-  who->key_id = key->key_id;
+  who->credential_id = key->key_id;
   who->remote_address = std::string(request.remote_address);
   who->session_id = who->gateway_id;  // one connection per gateway: the newest takes over
   who->ephemeral = true;
@@ -154,7 +154,7 @@ void gateway_realm::on_connect(const mqtt::principal& who) {
   }
   hub_.connect(gw.gateway_id, *this, gw.remote_address);
   spdlog::info("[gateway-v3] gateway {} connected (client {}, key {})", gw.gateway_id, gw.client_id,
-               gw.key_id);
+               gw.credential_id);
 }
 
 void gateway_realm::on_disconnect(const mqtt::principal& who, bool clean) {

@@ -22,7 +22,6 @@ namespace tether::gateway::ttsv3 {
 struct gateway_principal : mqtt::principal {
   std::string gateway_id;
   std::string remote_address;
-  std::string key_id;  // the API key it logged in with, to close the connection when it is revoked
 };
 
 struct realm_stats {
