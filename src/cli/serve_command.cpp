@@ -62,6 +62,7 @@ struct serve_options {
   // The network core.
   std::uint32_t dedup_window_ms = 200;
   std::string net_id = "000013";
+  float adr_margin_db = 10;
 
   // The plain broker.
   std::string mqtt_password_file;
@@ -124,6 +125,9 @@ void add_flags(CLI::App& cmd, serve_options& o) {
       ->check(CLI::Range(0u, 10'000u));
   flag(cmd, "net-id", o.net_id,
        "NetID (6 hex digits); DevAddrs of joining devices are allocated in its range");
+  flag(cmd, "adr-margin", o.adr_margin_db,
+       "dB of SNR adaptive data rate keeps above the demodulation floor (more: slower, safer links)")
+      ->check(CLI::Range(0.0f, 30.0f));
   flag(cmd, "storage-sync", o.storage_sync,
        "normal: what is acknowledged survives a crash; full: also power loss (fsync per commit, slower)")
       ->check(CLI::IsMember({"normal", "full"}));
@@ -253,6 +257,7 @@ int serve(const serve_options& o) {
   network::server_options network_options;
   network_options.dedup_window = std::chrono::milliseconds(o.dedup_window_ms);
   network_options.net_id = parse_net_id(o.net_id);
+  network_options.adr_margin_db = o.adr_margin_db;
   storage::downlink_queue_store downlink_queue(db_path, {.writer = {.sync = state_options.sync}});
   network::server network_server(network_options, shard_executors, db_path, session_persistence, bus, hub,
                                  nullptr, &downlink_queue);

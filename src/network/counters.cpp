@@ -66,6 +66,12 @@ std::string_view to_string(counter c) noexcept {
       return "downlink_not_scheduled";
     case counter::tx_ack_unmatched:
       return "tx_ack_unmatched";
+    case counter::adr_requests_sent:
+      return "adr_requests_sent";
+    case counter::adr_accepted:
+      return "adr_accepted";
+    case counter::adr_refused:
+      return "adr_refused";
     case counter::count_:
       break;
   }

@@ -44,6 +44,9 @@ enum class counter : std::uint8_t {
   downlink_refused,        // a window skipped: the gateway is not connected
   downlink_not_scheduled,  // something was due and no window took it (it stays queued; an ACK is lost)
   tx_ack_unmatched,        // a TxAck that matches no downlink waiting for one
+  adr_requests_sent,       // downlinks carrying a LinkADRReq block
+  adr_accepted,            // LinkADRAns acknowledging every field
+  adr_refused,             // LinkADRAns refusing a field (the device keeps its settings)
   count_,
 };
 

@@ -227,6 +227,7 @@ void data_uplink::call_hook() {
                          f_cnt_,
                          lorawan::is_confirmed(frame_.type),
                          frame_.header.f_ctrl.adr_ack_req,
+                         frame_.header.f_ctrl.adr,
                          retransmission_,
                          frame_.header.f_ctrl.ack,
                          device_->mac,

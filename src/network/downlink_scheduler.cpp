@@ -244,7 +244,12 @@ std::uint32_t downlink_scheduler::next_f_cnt_down(device_entry& device) {
 void downlink_scheduler::apply_mac_answers(device_entry& device) {
   auto& mac = device.mac;
   const auto& options = shard_.out.options;
+  std::vector<lorawan::mac::link_adr_ans> adr_answers;
   std::erase_if(mac.received, [&](const lorawan::mac::uplink_command& c) {
+    if (const auto* a = std::get_if<lorawan::mac::link_adr_ans>(&c)) {
+      adr_answers.push_back(*a);
+      return true;
+    }
     if (std::holds_alternative<lorawan::mac::rx_timing_setup_ans>(c)) {
       mac.rx1_delay = options.rx1_delay;
       return true;
@@ -259,6 +264,53 @@ void downlink_scheduler::apply_mac_answers(device_entry& device) {
     }
     return false;
   });
+  if (adr_answers.empty()) return;
+  const auto asked = mac.adr.requested;
+  const auto outcome = apply_link_adr_answers(mac.adr, adr_answers);
+  if (!asked) return;  // an answer to nothing we sent (e.g. a request of before a restart)
+  if (outcome == adr_answer::accepted) {
+    shard_.out.counters.add(counter::adr_accepted);
+    spdlog::debug("network: {}/{} accepted ADR: DR{} TXPower {} NbTrans {}", device.device.application_id,
+                  device.device.device_id, asked->data_rate, asked->tx_power, asked->nb_trans);
+  } else {
+    shard_.out.counters.add(counter::adr_refused);
+    spdlog::info("network: {}/{} refused a LinkADRReq; it keeps its settings", device.device.application_id,
+                 device.device.device_id);
+  }
+}
+
+std::vector<lorawan::mac::link_adr_req> downlink_scheduler::adr_request(device_entry& device,
+                                                                        const uplink_done& done,
+                                                                        adr_settings& target) {
+  auto& adr = device.mac.adr;
+  if (!done.adr || !device.plan.band) return {};
+  if (adr.unanswered >= adr_max_unanswered) {
+    // The device does not answer: learn again before asking again.
+    spdlog::info("network: {}/{} did not answer {} LinkADRReqs; ADR starts over",
+                 device.device.application_id, device.device.device_id, adr.unanswered);
+    adr.history.clear();
+    adr.requested.reset();
+    adr.unanswered = 0;
+    return {};
+  }
+  auto decision = adr_decision(adr, *device.plan.band, shard_.out.options.adr_margin_db);
+  if (!decision) return {};
+  target = *decision;
+  return link_adr_block(device.plan, target, device.device.activation == registry::activation_mode::otaa);
+}
+
+void downlink_scheduler::observe_adr(device_entry& device, const uplink_done& done) {
+  auto& adr = device.mac.adr;
+  if (!done.adr) {
+    adr.history.clear();
+    return;
+  }
+  if (done.retransmission || !device.plan.band || done.uplink.rx_metadata.empty()) return;
+  const auto dr = uplink_data_rate_index(*device.plan.band, done.uplink.settings.data_rate);
+  if (!dr) return;
+  float best_snr = done.uplink.rx_metadata.front().snr;
+  for (const auto& m : done.uplink.rx_metadata) best_snr = std::max(best_snr, m.snr);
+  record_adr_uplink(adr, {done.f_cnt, best_snr, *dr});
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -292,6 +344,7 @@ void downlink_scheduler::after_uplink(device_entry& device, const uplink_done& d
                                   done.uplink.received_at};
   }
   apply_mac_answers(device);
+  observe_adr(device, done);
   settle_confirmed(device, done.ack);
   if (state.in_flight && now() - state.in_flight->at > tx_ack_timeout) {
     // The gateway took it but never answered: assume transmitted, without a sent event.
@@ -315,7 +368,9 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
   const bool queue_due = !state.in_flight && (!class_c || done.confirmed) &&
                          std::any_of(state.queue.begin(), state.queue.end(),
                                      [&state](const storage::downlink_item& i) { return ready(state, i); });
-  if (!done.confirmed && !answers && !done.adr_ack_req && !queue_due) return false;
+  adr_settings adr_target;
+  auto adr_block = adr_request(device, done, adr_target);
+  if (!done.confirmed && !answers && !done.adr_ack_req && !queue_due && adr_block.empty()) return false;
 
   const auto* path = best_downlink_path(done.uplink.rx_metadata);
   if (!path) {
@@ -334,6 +389,16 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
     auto encoded = lorawan::mac::encode_all(with);
     return encoded && encoded->size() <= 15;
   };
+  // A LinkADRReq block goes whole or not at all (the device applies it atomically).
+  bool adr_due = false;
+  if (!adr_block.empty()) {
+    auto with = commands;
+    with.insert(with.end(), adr_block.begin(), adr_block.end());
+    if (auto encoded = lorawan::mac::encode_all(with); encoded && encoded->size() <= 15) {
+      commands = std::move(with);
+      adr_due = true;
+    }
+  }
   const auto& options = shard_.out.options;
   if (mac.rx1_delay != options.rx1_delay) {
     lorawan::mac::rx_timing_setup_req r{options.rx1_delay};
@@ -379,7 +444,8 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
       });
     }
     const bool has_item = item_it != state.queue.end();
-    if (!has_item && !done.confirmed && !answers && !done.adr_ack_req) continue;  // nothing fits here
+    if (!has_item && !done.confirmed && !answers && !done.adr_ack_req && !adr_due)
+      continue;  // nothing fits here
 
     lorawan::data_frame f;
     f.type = has_item && item_it->confirmed ? lorawan::mtype::confirmed_data_down
@@ -421,6 +487,11 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
     next_f_cnt_down(device);
     shard_.out.counters.add(counter::downlinks_scheduled);
     device.mac.pending_answers.clear();
+    if (adr_due) {
+      device.mac.adr.requested = adr_target;
+      ++device.mac.adr.unanswered;
+      shard_.out.counters.add(counter::adr_requests_sent);
+    }
     if (std::any_of(commands.begin(), commands.end(),
                     [](const auto& c) { return std::holds_alternative<lorawan::mac::dev_status_req>(c); })) {
       state.uplinks_since_dev_status = 0;

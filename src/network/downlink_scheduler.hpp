@@ -13,6 +13,7 @@
 //
 // Used on the shard's strand only.
 
+#include "network/adr.hpp"
 #include "network/downlinks.hpp"
 #include "network/shard_state.hpp"
 #include "network/uplink_hook.hpp"
@@ -47,6 +48,10 @@ class downlink_scheduler {
   void settle_confirmed(device_entry& device, bool acked);
   void requeue(device_entry& device, storage::downlink_item item, const char* why);
   void apply_mac_answers(device_entry& device);
+  void observe_adr(device_entry& device, const uplink_done& done);
+  // The LinkADRReq block the device should get with this uplink's answer (empty: none); sets `target`.
+  std::vector<lorawan::mac::link_adr_req> adr_request(device_entry& device, const uplink_done& done,
+                                                      adr_settings& target);
   void emit(const device_entry& device, downlink_outcome outcome, const storage::downlink_item& item,
             std::optional<downlink_error> error = std::nullopt, std::uint32_t f_cnt = 0);
   void emit_failed(const downlink_request& request, const application_downlink& d, std::string name,

@@ -4,6 +4,7 @@
 // downlink, and device MAC commands that need the scheduler. Persisted as session_record::mac_state.
 
 #include "lorawan/mac/mac_command.hpp"
+#include "network/adr.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -20,6 +21,7 @@ struct mac_state {
   // Device commands the uplink path does not handle (answers to our requests, DevStatusAns, ...),
   // oldest first, for the downlink scheduler and ADR.
   std::vector<lorawan::mac::uplink_command> received;
+  network::adr_state adr;  // what adaptive data rate has seen and asked for
 };
 
 // Bounds: answers must fit a downlink's FOpts (15 bytes); the oldest go first when they would not.

@@ -16,6 +16,7 @@ struct server_options {
   std::uint8_t rx1_delay = 5;                   // s, given to OTAA devices in the join-accept (TTS default)
   std::uint8_t rx1_dr_offset = 0;               // given to OTAA devices in the join-accept
   std::optional<std::uint8_t> rx2_data_rate;    // default: the frequency plan's
+  float adr_margin_db = 10;                     // ADR's installation margin: SNR kept above the floor
 };
 
 }  // namespace tether::network

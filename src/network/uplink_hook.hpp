@@ -16,6 +16,7 @@ struct uplink_done {
   std::uint32_t f_cnt = 0;
   bool confirmed = false;    // the device expects an ACK
   bool adr_ack_req = false;  // the device expects some downlink soon
+  bool adr = false;          // the device lets the network steer its data rate and power
   bool retransmission = false;
   bool ack = false;               // the device acknowledged the last confirmed downlink
   const network::mac_state& mac;  // pending_answers: what the next downlink should carry

@@ -3,6 +3,7 @@
 // what went to the gateway (decoded with the session keys) and which down/* events left.
 
 #include "lorawan/frame/parse.hpp"
+#include "lorawan/mac/mac_codec.hpp"
 #include "network_fixture.hpp"
 
 namespace tether::network::test {
@@ -39,30 +40,47 @@ class downlinks : public network_test {
     server_->push_downlinks({"app1", "dev1", replace, std::move(items)});
     run();
   }
+  struct up_options {
+    bool confirmed = false;
+    bool ack = false;
+    std::uint32_t sf = 7;
+    std::uint64_t frequency = 868'100'000;
+    std::chrono::milliseconds age{};
+    std::uint32_t bandwidth = 125'000;
+    std::uint32_t timestamp = 1'000'000;
+    bool adr = false;
+    float snr = 5;
+    bytes f_opts;
+  };
   // One uplink heard by gw1 at concentrator time `timestamp`, received by the server `age` ago.
   void uplink(std::uint32_t f_cnt, bool confirmed = false, bool ack = false, std::uint32_t sf = 7,
               std::uint64_t frequency = 868'100'000, std::chrono::milliseconds age = {},
               std::uint32_t bandwidth = 125'000, std::uint32_t timestamp = 1'000'000) {
+    uplink_with(f_cnt, {confirmed, ack, sf, frequency, age, bandwidth, timestamp});
+  }
+  void uplink_with(std::uint32_t f_cnt, const up_options& u) {
     lorawan::data_frame f;
-    f.type = confirmed ? lorawan::mtype::confirmed_data_up : lorawan::mtype::unconfirmed_data_up;
+    f.type = u.confirmed ? lorawan::mtype::confirmed_data_up : lorawan::mtype::unconfirmed_data_up;
     f.header.dev_addr = addr;
-    f.header.f_ctrl.ack = ack;
+    f.header.f_ctrl.ack = u.ack;
+    f.header.f_ctrl.adr = u.adr;
+    f.header.f_opts = u.f_opts;
     f.f_port = 1;
     f.frm_payload = text("up");
     auto wire = lorawan::encode_data_frame(crypto_, f, f_cnt, nwk.bytes, app.bytes);
     ASSERT_TRUE(wire);
     gateway_uplink up;
     up.raw_payload = *wire;
-    up.settings.data_rate = lora_data_rate{bandwidth, sf, "4/5"};
-    up.settings.frequency = frequency;
-    up.settings.timestamp = timestamp;
+    up.settings.data_rate = lora_data_rate{u.bandwidth, u.sf, "4/5"};
+    up.settings.frequency = u.frequency;
+    up.settings.timestamp = u.timestamp;
     rx_metadata m;
     m.gateway_id = "gw1";
-    m.timestamp = timestamp;
-    m.snr = 5;
+    m.timestamp = u.timestamp;
+    m.snr = u.snr;
     m.uplink_token = text("token-gw1");
     up.rx_metadata.push_back(m);
-    up.received_at = std::chrono::system_clock::now() - age;
+    up.received_at = std::chrono::system_clock::now() - u.age;
     up.correlation_ids.push_back("gs:uplink:1");
     server_->handle_uplink(std::move(up));
     run();
@@ -353,6 +371,89 @@ TEST_F(downlinks, QueueSurvivesARestart) {
   ASSERT_EQ(downlinks_.sent.size(), 1u);
   auto d = decode(downlinks_.sent[0]);
   EXPECT_EQ(d.payload, text("kept"));
+}
+
+}  // namespace
+}  // namespace tether::network::test
+
+namespace tether::network::test {
+namespace {
+
+// ADR: the MAC commands a downlink carries, decoded.
+std::vector<lorawan::mac::downlink_command> commands_of(const decoded& d) {
+  return lorawan::mac::decode_downlink(d.frame.header.f_opts).commands;
+}
+
+TEST_F(downlinks, AdrRaisesTheDataRateAfterTwentyUplinksAndKeepsItOnceAccepted) {
+  add_device();
+  start();
+  // SF12 (DR0) heard at SNR 5 dB: margin 5 - (-20) - 10 = 15 dB, five steps: DR0 -> DR5.
+  for (std::uint32_t f = 0; f < 19; ++f) uplink_with(f, {.sf = 12, .adr = true});
+  EXPECT_TRUE(downlinks_.sent.empty()) << "no decision before 20 uplinks";
+  uplink_with(19, {.sf = 12, .adr = true});
+  ASSERT_EQ(downlinks_.sent.size(), 1u) << "a MAC-only downlink carries the request";
+  auto d = decode(downlinks_.sent[0]);
+  EXPECT_FALSE(d.frame.f_port);
+  const auto commands = commands_of(d);
+  ASSERT_FALSE(commands.empty());
+  // An ABP device in EU868 knows only the three default channels.
+  EXPECT_EQ(commands[0], (lorawan::mac::downlink_command{lorawan::mac::link_adr_req{5, 0, 0x0007, 0, 1}}));
+  EXPECT_EQ(stat(counter::adr_requests_sent), 1u);
+  ack(downlinks_.sent[0]);
+
+  // The device answers with all three bits set and moves to SF7: no further request.
+  uplink_with(20, {.sf = 7, .adr = true, .f_opts = {0x03, 0x07}});
+  EXPECT_EQ(stat(counter::adr_accepted), 1u);
+  for (std::uint32_t f = 21; f < 45; ++f) uplink_with(f, {.sf = 7, .adr = true});
+  EXPECT_EQ(stat(counter::adr_requests_sent), 1u) << "DR5 at the max ADR rate, power steps not worth it";
+}
+
+TEST_F(downlinks, AdrLowersPowerWhenTheDataRateIsAtItsMaximum) {
+  add_device();
+  start();
+  // SF7 at SNR 10: margin 10 + 7.5 - 10 = 7.5 dB, two steps, DR5 is the max: TXPower 0 -> 2.
+  for (std::uint32_t f = 0; f < 20; ++f) uplink_with(f, {.adr = true, .snr = 10});
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(commands_of(decode(downlinks_.sent[0]))[0],
+            (lorawan::mac::downlink_command{lorawan::mac::link_adr_req{5, 2, 0x0007, 0, 1}}));
+}
+
+TEST_F(downlinks, AdrOffMeansNoRequestAndARefusalStartsLearningAgain) {
+  add_device();
+  start();
+  for (std::uint32_t f = 0; f < 25; ++f) uplink_with(f, {.sf = 12});
+  EXPECT_TRUE(downlinks_.sent.empty());
+  for (std::uint32_t f = 25; f < 45; ++f) uplink_with(f, {.sf = 12, .adr = true});
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  ack(downlinks_.sent[0]);
+  uplink_with(45, {.sf = 12, .adr = true, .f_opts = {0x03, 0x06}});  // channel mask refused
+  EXPECT_EQ(stat(counter::adr_refused), 1u);
+  for (std::uint32_t f = 46; f < 60; ++f) uplink_with(f, {.sf = 12, .adr = true});
+  EXPECT_EQ(downlinks_.sent.size(), 1u) << "needs 20 fresh uplinks before asking again";
+}
+
+TEST_F(downlinks, AdrRequestIsSentAgainWhenUnansweredThenGivenUpForAWhile) {
+  add_device();
+  start();
+  for (std::uint32_t f = 0; f < 20; ++f) uplink_with(f, {.sf = 12, .adr = true});
+  for (std::uint32_t f = 20; f < 23; ++f) uplink_with(f, {.sf = 12, .adr = true});
+  EXPECT_EQ(stat(counter::adr_requests_sent), 3u);
+  uplink_with(23, {.sf = 12, .adr = true});
+  EXPECT_EQ(stat(counter::adr_requests_sent), 3u) << "three unanswered requests: start over";
+}
+
+TEST_F(downlinks, AdrOnUs915SubBandTwoSendsAChannelMaskBlock) {
+  add_device(registry::device_class::a, "US_902_928_FSB_2");
+  start();
+  // DR0 (SF10) at SNR 0 dB: margin 0 + 15 - 10 = 5 dB, one step: DR1.
+  for (std::uint32_t f = 0; f < 20; ++f) {
+    uplink_with(f, {.sf = 10, .frequency = 903'900'000, .adr = true, .snr = 0});
+  }
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  const auto commands = commands_of(decode(downlinks_.sent[0]));
+  ASSERT_GE(commands.size(), 2u);  // RXTimingSetupReq may follow
+  EXPECT_EQ(commands[0], (lorawan::mac::downlink_command{lorawan::mac::link_adr_req{1, 0, 0x0002, 7, 1}}));
+  EXPECT_EQ(commands[1], (lorawan::mac::downlink_command{lorawan::mac::link_adr_req{1, 0, 0xFF00, 0, 1}}));
 }
 
 }  // namespace
