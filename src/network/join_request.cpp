@@ -2,6 +2,7 @@
 
 #include "lorawan/frame/parse.hpp"
 #include "lorawan/secure_frame.hpp"
+#include "network/downlink_scheduler.hpp"
 #include "network/rx_windows.hpp"
 #include "network/session_key_id.hpp"
 #include "network/sharding.hpp"
@@ -18,14 +19,15 @@ join_request::join_request(shard_state& shard, gateway_uplink merged)
 void join_request::run() {
   if (!parse_frame() || !find_device() || !check_mic() || !check_dev_nonce() || !allocate_dev_addr()) return;
   derive_keys();
-  if (!schedule_join_accept()) {
+  auto accept = build_join_accept();
+  if (!accept) {
     // The device did spend this DevNonce; remember it even though no answer went out.
     record_dev_nonce();
     shard_.persist(*device_);
     return;
   }
   switch_session();
-  send_event();
+  send_when_durable(std::move(*accept));
 }
 
 bool join_request::parse_frame() {
@@ -90,7 +92,7 @@ void join_request::derive_keys() {
                                        shard_.out.options.net_id, frame_.dev_nonce);
 }
 
-bool join_request::schedule_join_accept() {
+std::optional<join_request::pending_accept> join_request::build_join_accept() {
   const auto& options = shard_.out.options;
   const auto& plan = device_->plan;
   const auto& band = *plan.band;
@@ -109,28 +111,58 @@ bool join_request::schedule_join_accept() {
   const rx_metadata* path = best_downlink_path(up_.rx_metadata);
   if (!path) {
     drop(counter::join_not_scheduled, "no gateway copy carries an uplink token");
-    return false;
+    return std::nullopt;
   }
-  downlink_tx tx;
-  tx.gateway_id = path->gateway_id;
-  tx.uplink_token = path->uplink_token;
-  tx.raw_payload = lorawan::encode_join_accept(shard_.crypto, accept, device_->device.app_key->bytes);
-  tx.correlation_ids = up_.correlation_ids;
-
-  const auto send = [&](lorawan::result<tx_settings> window) {
-    if (!window) return false;
-    tx.id = shard_.next_tx_id();
-    tx.scheduled = *window;
-    tx.correlation_ids.resize(up_.correlation_ids.size());
-    tx.correlation_ids.push_back("ns:transmission:" + std::to_string(tx.id));
-    return shard_.out.downlinks.send_downlink(tx);
-  };
+  pending_accept p;
+  p.tx.gateway_id = path->gateway_id;
+  p.tx.uplink_token = path->uplink_token;
+  p.tx.raw_payload = lorawan::encode_join_accept(shard_.crypto, accept, device_->device.app_key->bytes);
+  p.tx.correlation_ids = up_.correlation_ids;
   const std::chrono::seconds delay1{band.join_accept_delay_1};
   const std::chrono::seconds delay2{band.join_accept_delay_2};
-  if (send(rx1_window(band, up_.settings, *path, delay1, 0))) return true;
-  if (send(rx2_window(band, plan.rx2_frequency, rx2_data_rate_, *path, delay2))) return true;
-  drop(counter::join_not_scheduled, fmt::format("gateway {} refused RX1 and RX2", path->gateway_id));
-  return false;
+  if (auto w = rx1_window(band, up_.settings, *path, delay1, 0))
+    p.windows.push_back({*w, up_.received_at + delay1});
+  if (auto w = rx2_window(band, plan.rx2_frequency, rx2_data_rate_, *path, delay2)) {
+    p.windows.push_back({*w, up_.received_at + delay2});
+  }
+  if (p.windows.empty()) {
+    drop(counter::join_not_scheduled, "the band has no window for this uplink");
+    return std::nullopt;
+  }
+  return p;
+}
+
+// The accept leaves only once the new session is on disk: a device must never hold keys a restarted
+// server does not know. Group commit takes milliseconds; JOIN_ACCEPT_DELAY1 is seconds.
+void join_request::send_when_durable(pending_accept accept) {
+  const auto& d = device_->device;
+  join_event e;
+  e.ids = {d.application_id, d.device_id, d.dev_eui, d.join_eui, device_->session.dev_addr};
+  e.session_key_id = session_key_id(shard_.crypto, device_->session);
+  e.net_id = shard_.out.options.net_id;
+  e.received_at = std::chrono::system_clock::now();
+  e.correlation_ids = up_.correlation_ids;
+  auto& shard = shard_;
+  shard_.persist(*device_, [&shard, accept = std::move(accept), e = std::move(e)]() mutable {
+    auto& tx = accept.tx;
+    const auto base = tx.correlation_ids.size();
+    for (const auto& w : accept.windows) {
+      if (w.start - std::chrono::system_clock::now() < schedule_margin) continue;  // too late for this one
+      tx.id = shard.next_tx_id();
+      tx.scheduled = w.settings;
+      tx.correlation_ids.resize(base);
+      tx.correlation_ids.push_back("ns:transmission:" + std::to_string(tx.id));
+      if (shard.out.downlinks.send_downlink(tx)) {
+        shard.out.counters.add(counter::joins_accepted);
+        shard.out.events.on_join(e);
+        return;
+      }
+    }
+    // The device keeps its previous session (if any) and will try again with a new DevNonce.
+    shard.out.counters.add(counter::join_not_scheduled);
+    spdlog::info("network: join-accept for {}/{} not sent: gateway {} refused or both windows passed",
+                 e.ids.application_id, e.ids.device_id, tx.gateway_id);
+  });
 }
 
 void join_request::record_dev_nonce() {
@@ -165,20 +197,6 @@ void join_request::switch_session() {
   device_->mac.rx2_data_rate = rx2_data_rate_;
   device_->mac.rx2_frequency = device_->plan.rx2_frequency;
   shard_.devices.reindex(*device_, old_addr);
-  shard_.out.counters.add(counter::joins_accepted);
-}
-
-void join_request::send_event() {
-  const auto& d = device_->device;
-  join_event e;
-  e.ids = {d.application_id, d.device_id, d.dev_eui, d.join_eui, device_->session.dev_addr};
-  e.session_key_id = session_key_id(shard_.crypto, device_->session);
-  e.net_id = shard_.out.options.net_id;
-  e.received_at = std::chrono::system_clock::now();
-  e.correlation_ids = up_.correlation_ids;
-  // The join event leaves once the new session is on disk.
-  auto& events = shard_.out.events;
-  shard_.persist(*device_, [&events, e = std::move(e)] { events.on_join(e); });
 }
 
 void join_request::drop(counter reason, std::string_view detail) {

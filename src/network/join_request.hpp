@@ -1,15 +1,18 @@
 #pragma once
 // One OTAA join-request after deduplication, as named steps: parse, find the device by DevEUI, check
 // the MIC with the AppKey, check the DevNonce by the device's LoRaWAN version, allocate a DevAddr,
-// derive the session keys, build and schedule the join-accept (JOIN_ACCEPT_DELAY1, else DELAY2), then
-// switch the device to the new session and send the join event. Refused joins get no answer.
+// derive the session keys, build the join-accept, switch the device to the new session and, once that
+// is on disk, hand the accept to the gateway (JOIN_ACCEPT_DELAY1, else DELAY2) and send the join
+// event. Refused joins get no answer.
 
 #include "lorawan/crypto/session_keys.hpp"
 #include "lorawan/frame/frames.hpp"
 #include "network/shard_state.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 namespace tether::network {
 
@@ -25,9 +28,17 @@ class join_request {
   bool check_dev_nonce();
   bool allocate_dev_addr();
   void derive_keys();
-  bool schedule_join_accept();
+  struct window {
+    tx_settings settings;
+    time_point start;  // server time the window opens
+  };
+  struct pending_accept {
+    downlink_tx tx;
+    std::vector<window> windows;  // RX1 then RX2
+  };
+  std::optional<pending_accept> build_join_accept();
   void switch_session();
-  void send_event();  // persists the new session; the event leaves once it is durable
+  void send_when_durable(pending_accept accept);
   void record_dev_nonce();
   void drop(counter reason, std::string_view detail);
 

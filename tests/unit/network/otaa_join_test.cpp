@@ -74,6 +74,20 @@ TEST_F(otaa_join, JoinThenUplinks) {
   EXPECT_EQ(events_.uplinks[0].session_key_id, events_.joins[0].session_key_id);
 }
 
+TEST_F(otaa_join, JoinAcceptLeavesOnlyOnceTheNewSessionIsDurable) {
+  persistence_->hold_durability = true;
+  feed(join_req(device_, 1));
+  io_.restart();
+  io_.run_for(std::chrono::milliseconds(300));  // past the dedup window; the write is held
+  EXPECT_TRUE(downlinks_.sent.empty()) << "a crash now must not leave the device with unknown keys";
+  EXPECT_TRUE(events_.joins.empty());
+  persistence_->release_durability();
+  run();
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_TRUE(lorawan::decode_join_accept(crypto_, downlinks_.sent[0].raw_payload, device_.app_key->bytes));
+  EXPECT_EQ(events_.joins.size(), 1u);
+}
+
 TEST_F(otaa_join, RejoinStartsANewSessionWithFreshCounters) {
   const auto a1 = join(device_, 1);
   const auto a2 = join(device_, 2);

@@ -7,6 +7,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace tether::network::test {
 
@@ -19,14 +21,27 @@ class test_persistence : public session_persistence {
   }
   using session_persistence::put;
   void put(const session_record& r, std::function<void()> on_durable) override {
+    if (hold_durability && on_durable) {
+      // The write goes ahead; only the news that it is durable waits for release_durability().
+      held_.push_back(std::move(on_durable));
+      adapter_.put(r, {});
+      return;
+    }
     adapter_.put(r, std::move(on_durable));
   }
+  void release_durability() {
+    store_.sync();
+    hold_durability = false;
+    for (auto& f : std::exchange(held_, {})) f();
+  }
+  bool hold_durability = false;  // a slow disk: completions wait until released
   void remove(std::string_view app, std::string_view dev) override { adapter_.remove(app, dev); }
   void sync() { store_.sync(); }
 
  private:
   storage::device_session_store store_;
   device_session_store_persistence adapter_;
+  std::vector<std::function<void()>> held_;
 };
 
 inline std::unique_ptr<test_persistence> make_test_persistence(const std::string& path) {
