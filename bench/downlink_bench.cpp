@@ -1,10 +1,11 @@
 // downlink_bench: Class C downlinks scheduled per second by the network core. `devices` Class C ABP
-// devices (US915, no duty cycle) are heard once each by one gateway; then `rounds` downlinks per device
-// are pushed through network::server::push_downlinks and each one travels the whole path: validation,
-// durable queue (SQLite, group commit), down/queued, Class C scheduling (encryption, RX2 settings,
-// counter write), the gateway (a sink that acknowledges at once) and its TxAck, down/sent.
-// The figure is frames handed to the gateway per second, from the first push to the last TxAck.
-// Usage: downlink_bench [--devices=N] [--rounds=N] [--threads=N] [--shards=N]
+// devices (US915, no duty cycle) are heard once each, each by its own gateway (a gateway has one
+// transmitter whose airtime the scheduler books: one gateway could not carry 20,000 frames/s); then
+// `rounds` downlinks per device are pushed through network::server::push_downlinks and each one travels the
+// whole path: validation, durable queue (SQLite, group commit), down/queued, Class C scheduling (encryption,
+// RX2 settings, counter write), the gateway (a sink that acknowledges at once) and its TxAck, down/sent. The
+// figure is frames handed to the gateway per second, from the first push to the last TxAck. Usage:
+// downlink_bench [--devices=N] [--rounds=N] [--threads=N] [--shards=N]
 
 #include "lorawan/crypto/crypto_context.hpp"
 #include "lorawan/secure_frame.hpp"
@@ -157,7 +158,7 @@ int main(int argc, char** argv) {
     up.settings.data_rate = network::lora_data_rate{125'000, 7, "4/5"};
     up.settings.frequency = 903'900'000;
     network::rx_metadata m;
-    m.gateway_id = "gw1";
+    m.gateway_id = fmt::format("gw{}", i);
     m.timestamp = 1'000'000;
     m.uplink_token = {1, 2, 3};
     up.rx_metadata.push_back(m);

@@ -58,6 +58,8 @@ std::string_view to_string(counter c) noexcept {
       return "downlinks_given_up";
     case counter::downlink_too_late:
       return "downlink_too_late";
+    case counter::downlink_gateway_busy:
+      return "downlink_gateway_busy";
     case counter::downlink_duty_cycle:
       return "downlink_duty_cycle";
     case counter::downlink_refused:

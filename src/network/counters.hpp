@@ -41,6 +41,7 @@ enum class counter : std::uint8_t {
   downlinks_given_up,      // application downlinks failed for good after retries
   downlink_too_late,       // a window skipped: less than 130 ms ahead
   downlink_duty_cycle,     // a window skipped: the gateway's sub-band is out of duty cycle
+  downlink_gateway_busy,   // a window skipped: the gateway transmits another frame then
   downlink_refused,        // a window skipped: the gateway is not connected
   downlink_not_scheduled,  // something was due and no window took it (it stays queued; an ACK is lost)
   tx_ack_unmatched,        // a TxAck that matches no downlink waiting for one

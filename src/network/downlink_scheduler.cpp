@@ -30,15 +30,6 @@ std::size_t largest_app_payload(const lorawan::band::band& band) {
   return best;
 }
 
-std::optional<std::uint8_t> data_rate_index_of(const lorawan::band::band& band, const data_rate& dr) {
-  // Downlink data rates may sit above the uplink ones (US915 DR8-13): search them all.
-  for (std::uint8_t i = 0; i < band.data_rates.size(); ++i) {
-    auto candidate = to_data_rate(band, i);
-    if (candidate && *candidate == dr) return i;
-  }
-  return std::nullopt;
-}
-
 std::string to_string(tx_result r) {
   switch (r) {
     case tx_result::success:
@@ -359,6 +350,33 @@ void downlink_scheduler::after_uplink(device_entry& device, const uplink_done& d
   try_class_c(device);
 }
 
+void downlink_scheduler::fail_oversized(device_entry& device, const lorawan::band::band& band,
+                                        const std::vector<window_choice>& windows) {
+  std::size_t largest = 0;
+  std::string rates;
+  for (const auto& w : windows) {
+    largest =
+        std::max<std::size_t>(largest, lorawan::band::max_app_payload(band, w.data_rate_index).value_or(0));
+    rates += fmt::format("{}{} DR{}", rates.empty() ? "" : ", ", w.name, w.data_rate_index);
+  }
+  if (windows.empty()) return;
+  auto& queue = device.downlinks.queue;
+  for (auto it = queue.begin(); it != queue.end();) {
+    if (it->frm_payload.size() <= largest || !ready(device.downlinks, *it)) {
+      ++it;
+      continue;
+    }
+    // It fits no window this device opens at its data rate: waiting would hold it forever.
+    shard_.out.counters.add(counter::downlinks_given_up);
+    remove_stored(device, it->seq);
+    emit(
+        device, downlink_outcome::failed, *it,
+        downlink_error{"payload_too_large", fmt::format("{} bytes; the device's windows ({}) take at most {}",
+                                                        it->frm_payload.size(), rates, largest)});
+    it = queue.erase(it);
+  }
+}
+
 bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_done& done) {
   auto& state = device.downlinks;
   const auto& mac = device.mac;
@@ -419,13 +437,15 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
   const std::chrono::seconds rx1_delay{std::max<std::uint8_t>(mac.rx1_delay, 1)};
   std::vector<window_choice> windows;
   if (auto rx1 = rx1_window(band, done.uplink.settings, *path, rx1_delay, mac.rx1_dr_offset)) {
-    if (auto dr = data_rate_index_of(band, rx1->data_rate)) windows.push_back({*rx1, *dr, rx1_delay, "RX1"});
+    if (auto dr = downlink_data_rate_index(band, rx1->data_rate))
+      windows.push_back({*rx1, *dr, rx1_delay, "RX1"});
   }
   const auto rx2_frequency = mac.rx2_frequency ? mac.rx2_frequency : device.plan.rx2_frequency;
   if (auto rx2 =
           rx2_window(band, rx2_frequency, mac.rx2_data_rate, *path, rx1_delay + std::chrono::seconds(1))) {
     windows.push_back({*rx2, mac.rx2_data_rate, rx1_delay + std::chrono::seconds(1), "RX2"});
   }
+  if (queue_due) fail_oversized(device, band, windows);
 
   const auto received_at = done.uplink.received_at;
   for (const auto& w : windows) {
@@ -463,11 +483,9 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
     auto wire = lorawan::encode_data_frame(shard_.crypto, f, f_cnt, s.nwk_s_key.bytes, s.app_s_key.bytes);
     if (!wire) continue;
     const auto airtime = lorawan::airtime(band.data_rates[w.data_rate_index], wire->size());
-    if (shard_.out.duty_cycle && airtime &&
-        !shard_.out.duty_cycle->try_transmit(path->gateway_id, band, w.settings.frequency, start, *airtime)) {
-      shard_.out.counters.add(counter::downlink_duty_cycle);
+    if (airtime && !shard_.reserve_airtime(path->gateway_id, band, w.settings.frequency, w.settings.timestamp,
+                                           start, *airtime))
       continue;
-    }
     downlink_tx tx;
     tx.id = shard_.next_tx_id();
     tx.gateway_id = path->gateway_id;
@@ -482,6 +500,7 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
     tx.correlation_ids.push_back("ns:downlink:" + std::to_string(tx.id));
     if (!shard_.out.downlinks.send_downlink(tx)) {
       shard_.out.counters.add(counter::downlink_refused);
+      if (airtime) shard_.release_airtime(tx.gateway_id, w.settings.timestamp);
       continue;
     }
     next_f_cnt_down(device);
@@ -555,13 +574,17 @@ void downlink_scheduler::try_class_c(device_entry& device) {
   auto wire = lorawan::encode_data_frame(shard_.crypto, f, f_cnt, s.nwk_s_key.bytes, s.app_s_key.bytes);
   if (!wire) return;
   const auto airtime = lorawan::airtime(band.data_rates[mac.rx2_data_rate], wire->size());
-  if (shard_.out.duty_cycle && airtime &&
-      !shard_.out.duty_cycle->try_transmit(path.gateway_id, band, settings->frequency, t + class_c_delay,
-                                           *airtime)) {
-    shard_.out.counters.add(counter::downlink_duty_cycle);
-    spdlog::info("network: Class C downlink of {}/{} held: gateway {} is out of duty cycle",
-                 device.device.application_id, device.device.device_id, path.gateway_id);
-    return;
+  if (airtime) {
+    // As soon as the gateway's transmitter is free (another Class C frame may be on air).
+    auto wait =
+        shard_.reserve_earliest_airtime(path.gateway_id, band, settings->frequency, settings->timestamp,
+                                        t + class_c_delay, *airtime, class_c_max_wait);
+    if (!wait) {
+      spdlog::debug("network: Class C downlink of {}/{} held: gateway {} is busy or out of duty cycle",
+                    device.device.application_id, device.device.device_id, path.gateway_id);
+      return;
+    }
+    settings->timestamp += static_cast<std::uint32_t>(wait->count());
   }
   downlink_tx tx;
   tx.id = shard_.next_tx_id();
@@ -572,6 +595,7 @@ void downlink_scheduler::try_class_c(device_entry& device) {
   tx.correlation_ids.push_back("ns:downlink:" + std::to_string(tx.id));
   if (!shard_.out.downlinks.send_downlink(tx)) {
     shard_.out.counters.add(counter::downlink_refused);
+    if (airtime) shard_.release_airtime(tx.gateway_id, settings->timestamp);
     spdlog::info("network: Class C downlink of {}/{} held: gateway {} is not connected",
                  device.device.application_id, device.device.device_id, path.gateway_id);
     return;

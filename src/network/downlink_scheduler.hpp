@@ -25,6 +25,7 @@ namespace tether::network {
 
 constexpr std::chrono::milliseconds schedule_margin{130};  // TTS: 100 ms + 30 ms queue delay
 constexpr std::chrono::milliseconds class_c_delay{530};    // TTS schedule_anytime_delay
+constexpr std::chrono::seconds class_c_max_wait{30};       // for the gateway's transmitter to be free
 constexpr std::uint32_t max_confirmed_attempts = 8;        // TTS AS default
 constexpr std::uint32_t dev_status_interval = 50;          // uplinks between DevStatusReqs
 constexpr std::uint32_t f_cnt_down_restart_gap = 32;
@@ -45,6 +46,9 @@ class downlink_scheduler {
  private:
   struct window_choice;
   bool schedule_class_a(device_entry& device, const uplink_done& done);
+  // Fails (down/failed) ready items larger than every window's payload limit.
+  void fail_oversized(device_entry& device, const lorawan::band::band& band,
+                      const std::vector<window_choice>& windows);
   void settle_confirmed(device_entry& device, bool acked);
   void requeue(device_entry& device, storage::downlink_item item, const char* why);
   void apply_mac_answers(device_entry& device);

@@ -1,5 +1,6 @@
 #include "network/join_request.hpp"
 
+#include "lorawan/airtime.hpp"
 #include "lorawan/frame/parse.hpp"
 #include "lorawan/secure_frame.hpp"
 #include "network/downlink_scheduler.hpp"
@@ -120,6 +121,7 @@ std::optional<join_request::pending_accept> join_request::build_join_accept() {
   p.tx.correlation_ids = up_.correlation_ids;
   const std::chrono::seconds delay1{band.join_accept_delay_1};
   const std::chrono::seconds delay2{band.join_accept_delay_2};
+  p.band = &band;
   if (auto w = rx1_window(band, up_.settings, *path, delay1, 0))
     p.windows.push_back({*w, up_.received_at + delay1});
   if (auto w = rx2_window(band, plan.rx2_frequency, rx2_data_rate_, *path, delay2)) {
@@ -148,6 +150,14 @@ void join_request::send_when_durable(pending_accept accept) {
     const auto base = tx.correlation_ids.size();
     for (const auto& w : accept.windows) {
       if (w.start - std::chrono::system_clock::now() < schedule_margin) continue;  // too late for this one
+      const auto dr = downlink_data_rate_index(*accept.band, w.settings.data_rate);
+      const auto airtime =
+          dr ? lorawan::airtime(accept.band->data_rates[*dr], tx.raw_payload.size())
+             : lorawan::result<std::chrono::microseconds>(lorawan::lorawan_error::invalid_data_rate);
+      if (airtime && !shard.reserve_airtime(tx.gateway_id, *accept.band, w.settings.frequency,
+                                            w.settings.timestamp, w.start, *airtime)) {
+        continue;
+      }
       tx.id = shard.next_tx_id();
       tx.scheduled = w.settings;
       tx.correlation_ids.resize(base);
@@ -157,6 +167,7 @@ void join_request::send_when_durable(pending_accept accept) {
         shard.out.events.on_join(e);
         return;
       }
+      if (airtime) shard.release_airtime(tx.gateway_id, w.settings.timestamp);
     }
     // The device keeps its previous session (if any) and will try again with a new DevNonce.
     shard.out.counters.add(counter::join_not_scheduled);

@@ -34,6 +34,7 @@ class join_request {
   };
   struct pending_accept {
     downlink_tx tx;
+    const lorawan::band::band* band = nullptr;
     std::vector<window> windows;  // RX1 then RX2
   };
   std::optional<pending_accept> build_join_accept();

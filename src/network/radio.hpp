@@ -140,11 +140,11 @@ struct tx_ack {
 
 // A downlink the scheduler decided: when, where and how to transmit.
 struct downlink_tx {
-  std::uint64_t id = 0;      // unique per server run; comes back in tx_ack::downlink_id
-  std::string gateway_id;    // the gateway that transmits
-  bytes uplink_token;        // Class A: the token of the uplink it answers (may be empty for Class C)
-  bytes raw_payload;         // PHYPayload
-  tx_settings scheduled;     // data_rate, frequency, timestamp or time, antenna, power, polarity
+  std::uint64_t id = 0;    // unique per server run; comes back in tx_ack::downlink_id
+  std::string gateway_id;  // the gateway that transmits
+  bytes uplink_token;      // Class A: the token of the uplink it answers (may be empty for Class C)
+  bytes raw_payload;       // PHYPayload
+  tx_settings scheduled;   // data_rate, frequency, timestamp or time, antenna, power, polarity
   std::vector<std::string> correlation_ids;
   friend bool operator==(const downlink_tx&, const downlink_tx&) = default;
 };

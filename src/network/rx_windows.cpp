@@ -119,4 +119,12 @@ lorawan::result<tx_settings> rx2_window(const lorawan::band::band& band, std::ui
   return downlink_settings(band, std::move(*dr), frequency, path, delay);
 }
 
+std::optional<std::uint8_t> downlink_data_rate_index(const lorawan::band::band& band, const data_rate& dr) {
+  for (std::uint8_t i = 0; i < band.data_rates.size(); ++i) {
+    auto candidate = to_data_rate(band, i);
+    if (candidate && *candidate == dr) return i;
+  }
+  return std::nullopt;
+}
+
 }  // namespace tether::network

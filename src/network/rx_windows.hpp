@@ -21,6 +21,8 @@ const rx_metadata* best_downlink_path(const std::vector<rx_metadata>& metadata);
 
 // The band's uplink data-rate index for a received modulation; nullopt when the band has none.
 std::optional<std::uint8_t> uplink_data_rate_index(const lorawan::band::band& band, const data_rate& dr);
+// The index of a downlink data rate; US915 downlinks (DR8-13) sit above the uplink ones.
+std::optional<std::uint8_t> downlink_data_rate_index(const lorawan::band::band& band, const data_rate& dr);
 // The radio description of the band's data rate `index` (downlinks use coding rate 4/5).
 lorawan::result<data_rate> to_data_rate(const lorawan::band::band& band, std::uint8_t index);
 

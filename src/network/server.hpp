@@ -68,6 +68,7 @@ class server final : public uplink_handler, public downlink_handler {
   std::unique_ptr<storage::downlink_queue_store> own_queue_;
   storage::downlink_queue_store* queue_ = nullptr;
   duty_cycle_tracker duty_cycle_;
+  gateway_airtime airtime_;
   counter_set counters_;
   std::atomic<std::uint64_t> next_downlink_id_{0};
   std::vector<std::unique_ptr<shard>> shards_;

@@ -9,6 +9,7 @@
 #include "network/device_table.hpp"
 #include "network/duty_cycle.hpp"
 #include "network/events.hpp"
+#include "network/gateway_airtime.hpp"
 #include "network/radio.hpp"
 #include "network/server_options.hpp"
 #include "network/session_persistence.hpp"
@@ -36,6 +37,7 @@ struct shard_outlets {
   std::size_t shard_count = 1;
   storage::downlink_queue_store* queue = nullptr;  // durable downlink queues
   duty_cycle_tracker* duty_cycle = nullptr;
+  gateway_airtime* airtime = nullptr;  // what each gateway's transmitter is booked for
 };
 
 struct shard_state {
@@ -46,6 +48,21 @@ struct shard_state {
   // runs on the shard's strand once the write is durable. The pending callback counts as work of the
   // executor, so an io_context does not run out of work while a write is in flight.
   void persist(device_entry& entry, std::function<void()> then = {});
+
+  // Books the gateway's transmitter (at concentrator time `timestamp`, server time `start`) and its
+  // sub-band's duty cycle for a downlink; false (counted) when either is taken, and then nothing stays
+  // booked.
+  bool reserve_airtime(std::string_view gateway_id, const lorawan::band::band& band, std::uint64_t frequency,
+                       std::uint32_t timestamp, time_point start, std::chrono::microseconds airtime);
+  // The same for the earliest free slot at most `max_wait` after `timestamp`: returns how much later it
+  // starts, or nullopt (counted).
+  std::optional<std::chrono::microseconds> reserve_earliest_airtime(std::string_view gateway_id,
+                                                                    const lorawan::band::band& band,
+                                                                    std::uint64_t frequency,
+                                                                    std::uint32_t timestamp, time_point start,
+                                                                    std::chrono::microseconds airtime,
+                                                                    std::chrono::microseconds max_wait);
+  void release_airtime(std::string_view gateway_id, std::uint32_t timestamp);
 
   // Downlink IDs name their shard (id % shard_count), so a TxAck finds its way back without a lookup.
   std::uint64_t next_tx_id() {

@@ -47,15 +47,17 @@ class downlinks : public network_test {
     std::uint64_t frequency = 868'100'000;
     std::chrono::milliseconds age{};
     std::uint32_t bandwidth = 125'000;
-    std::uint32_t timestamp = 1'000'000;
+    std::optional<std::uint32_t> timestamp;  // default: 10 s after the previous uplink's
     bool adr = false;
     float snr = 5;
     bytes f_opts;
   };
   // One uplink heard by gw1 at concentrator time `timestamp`, received by the server `age` ago.
+  // Uplinks are 10 s apart on the gateway's clock unless told otherwise, as a device's would be: the
+  // downlinks answering them must not overlap on the gateway's transmitter.
   void uplink(std::uint32_t f_cnt, bool confirmed = false, bool ack = false, std::uint32_t sf = 7,
               std::uint64_t frequency = 868'100'000, std::chrono::milliseconds age = {},
-              std::uint32_t bandwidth = 125'000, std::uint32_t timestamp = 1'000'000) {
+              std::uint32_t bandwidth = 125'000, std::optional<std::uint32_t> timestamp = std::nullopt) {
     uplink_with(f_cnt, {confirmed, ack, sf, frequency, age, bandwidth, timestamp});
   }
   void uplink_with(std::uint32_t f_cnt, const up_options& u) {
@@ -73,10 +75,12 @@ class downlinks : public network_test {
     up.raw_payload = *wire;
     up.settings.data_rate = lora_data_rate{u.bandwidth, u.sf, "4/5"};
     up.settings.frequency = u.frequency;
-    up.settings.timestamp = u.timestamp;
+    const auto timestamp = u.timestamp.value_or(next_timestamp_);
+    next_timestamp_ = timestamp + 10'000'000;
+    up.settings.timestamp = timestamp;
     rx_metadata m;
     m.gateway_id = "gw1";
-    m.timestamp = u.timestamp;
+    m.timestamp = timestamp;
     m.snr = u.snr;
     m.uplink_token = text("token-gw1");
     up.rx_metadata.push_back(m);
@@ -85,6 +89,8 @@ class downlinks : public network_test {
     server_->handle_uplink(std::move(up));
     run();
   }
+  std::uint32_t next_timestamp_ = 1'000'000;
+
   decoded decode(const downlink_tx& tx) {
     auto f = lorawan::parse_data_frame(tx.raw_payload);
     EXPECT_TRUE(f);
@@ -237,6 +243,21 @@ TEST_F(downlinks, TooLargePayloadFailsAndOthersOfTheRequestAreQueued) {
   EXPECT_EQ(events_.downlinks[0].downlink.correlation_ids.size(), 1u);
 }
 
+TEST_F(downlinks, PayloadTooLargeForTheDevicesWindowsFailsAndTheRestStillGoes) {
+  add_device();
+  start();
+  push({item(std::string(100, 'x')), item("small")});  // 100 bytes: fine for EU868 DR3+, not DR0
+  ASSERT_EQ(outcomes(), (std::vector{o::queued, o::queued}));
+  uplink(0, false, false, 12);  // DR0: RX1 DR0 and RX2 DR0 take at most 51 bytes
+  ASSERT_EQ(outcomes().size(), 3u);
+  EXPECT_EQ(events_.downlinks[2].outcome, o::failed);
+  ASSERT_TRUE(events_.downlinks[2].error);
+  EXPECT_EQ(events_.downlinks[2].error->name, "payload_too_large");
+  EXPECT_EQ(events_.downlinks[2].downlink.frm_payload.size(), 100u);
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(decode(downlinks_.sent[0]).payload, text("small"));
+}
+
 TEST_F(downlinks, NoSessionOrUnknownDeviceFails) {
   create(otaa_device("otaa1", 0x0004A30B001C0530, 0x33));
   start();
@@ -337,9 +358,12 @@ TEST_F(downlinks, ClassCSendsAtOnceOnRx2ThroughTheLastGateway) {
   EXPECT_EQ(tx.gateway_id, "gw1");
   EXPECT_EQ(tx.scheduled.frequency, 869'525'000u);
   EXPECT_EQ(tx.scheduled.data_rate, (data_rate{lora_data_rate{125'000, 12, "4/5"}}));
-  // Concentrator now (uplink at 1 s plus the time since) + 530 ms.
-  EXPECT_GE(tx.scheduled.timestamp, 1'530'000u);
-  EXPECT_LT(tx.scheduled.timestamp, 2'530'000u);
+  // Concentrator now (uplink at 1 s plus the time since) + 530 ms, but not before the first frame
+  // (SF12, about 1.2 s on air from 1.53 s) has left the gateway's transmitter.
+  const auto first_start = downlinks_.sent[0].scheduled.timestamp;
+  EXPECT_GE(first_start, 1'530'000u);
+  EXPECT_GE(tx.scheduled.timestamp, first_start + 1'000'000u);
+  EXPECT_LT(tx.scheduled.timestamp, first_start + 2'500'000u);
   EXPECT_EQ(decode(tx).payload, text("now"));
   ack(tx);
   EXPECT_EQ(outcomes(), (std::vector{o::queued, o::sent, o::queued, o::sent}));
