@@ -19,7 +19,12 @@ constexpr auto reverse = make_reverse();
 
 std::string to_base64(std::string_view bytes) {
   std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
+  append_base64(out, bytes);
+  return out;
+}
+
+void append_base64(std::string& out, std::string_view bytes) {
+  out.reserve(out.size() + (bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
     unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
@@ -34,7 +39,6 @@ std::string to_base64(std::string_view bytes) {
     out += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
     out += '=';
   }
-  return out;
 }
 
 std::optional<std::string> from_base64(std::string_view text) {

@@ -8,8 +8,11 @@
 namespace tether::core {
 
 std::string to_rfc3339(std::chrono::system_clock::time_point t);
+// The same, appended to `out`: every application event carries several timestamps.
+void append_rfc3339(std::string& out, std::chrono::system_clock::time_point t);
 
 // A duration the same way: seconds with 0, 3, 6 or 9 decimals and an `s`, e.g. "0.061696s".
 std::string to_duration_seconds(std::chrono::nanoseconds d);
+void append_duration_seconds(std::string& out, std::chrono::nanoseconds d);
 
 }  // namespace tether::core
