@@ -297,12 +297,12 @@ void simulator::on_data_downlink(std::size_t g, const network::downlink_tx& tx) 
       const auto n = downlink_number(tx.correlation_ids);
       auto receipt = downlink_ledger_.received(n, device, *r->f_port, r->frm_payload, sim_clock::now());
       if (receipt != receipt::ok) {
-        record_error(fmt::format("{}: downlink {} (FCnt {}, FPort {}) {}", p_.devices[device].device_id(),
-                                 n ? downlink_correlation_id(*n) : std::string("without sim ID"), r->f_cnt,
-                                 *r->f_port,
-                                 receipt == receipt::duplicate       ? "received twice"
-                                 : receipt == receipt::wrong_payload ? "with other bytes than pushed"
-                                                                     : "matches no push"));
+        record_error(
+            fmt::format("{}: downlink {} (FCnt {}, FPort {}) {}", p_.devices[device].device_id(),
+                        n ? downlink_correlation_id(*n) : std::string("without sim ID"), r->f_cnt, *r->f_port,
+                        receipt == receipt::duplicate       ? "received twice"
+                        : receipt == receipt::wrong_payload ? "not as pushed (bytes, FPort or device)"
+                                                            : "matches no push"));
       }
     }
     // The device's windows for its last uplink are over: it may send again.

@@ -110,9 +110,11 @@ def test_abp_downlinks_reach_their_devices_decrypted_and_acknowledged(network):
     d = check_downlinks(report)
     assert 10 <= d["pushed"] <= 14
     assert d["confirmed"] == d["pushed"] // 2
-    # The network moves ABP devices from RX1 at 1 s to its 5 s: the devices answer RXTimingSetupReq.
-    assert report["device_downlinks"]["mac_answers"] >= 4
-    assert report["windows"]["rx1"] >= d["pushed"]
+    # The network moves ABP devices from RX1 at 1 s to its 5 s: each device's first downlink carries an
+    # RXTimingSetupReq, answered in its next uplink.
+    assert report["device_downlinks"]["mac_commands"] >= 4
+    assert report["device_downlinks"]["mac_answers"] >= 1
+    assert report["windows"]["rx1"] > 0
 
 
 def test_otaa_devices_take_confirmed_downlinks(network):
