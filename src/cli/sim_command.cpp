@@ -106,9 +106,12 @@ void add_sim_command(CLI::App& app, command_context& ctx) {
                   "Application downlinks pushed per second while uplinks run (0: none); devices then wait "
                   "for their receive windows between uplinks (Class A)")
       ->capture_default_str();
+  // A bare --confirmed-downlinks means all of them.
   cmd->add_option("--confirmed-downlinks", o.confirmed_downlinks,
-                  "Share of the pushed downlinks that are confirmed, 0 to 1 (1: all)")
-      ->capture_default_str();
+                  "Share of the pushed downlinks that are confirmed, 0 (default) to 1; without a value: all")
+      ->expected(0, 1)
+      ->default_str("1")
+      ->option_text("[SHARE]");
   cmd->add_option("--seed", o.seed, "Random seed (0: random)");
   cmd->add_flag("--json", a->json, "Print the report as JSON");
   cmd->callback([a, &ctx] { ctx.exit_code = run(*a); });
