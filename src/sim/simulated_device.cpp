@@ -49,6 +49,7 @@ bool simulated_device::accept_join(lorawan::crypto_context& crypto, lorawan::byt
   f_cnt_ = 0;  // a new session starts counting again
   f_cnt_down_.reset();
   ack_pending_ = false;
+  link_check_.reset();
   answers_.clear();
   rx_ = defaults_;
   rx_.rx1_delay = accept->rx_delay & 0x0f;
@@ -127,8 +128,8 @@ lorawan::result<received_downlink> simulated_device::receive_downlink(lorawan::c
   return out;
 }
 
-// Requests are applied at once and answered with every ACK bit set; answers from the network are only
-// recorded by the caller.
+// Requests are applied at once and answered with every ACK bit set; LinkCheckAns is recorded, other
+// answers from the network are left to the caller.
 void simulated_device::handle_mac_command(const lorawan::mac::downlink_command& command) {
   namespace mac = lorawan::mac;
   std::visit(
@@ -154,8 +155,10 @@ void simulated_device::handle_mac_command(const lorawan::mac::downlink_command& 
           queue_answer(mac::tx_param_setup_ans{});
         } else if constexpr (std::is_same_v<T, mac::dl_channel_req>) {
           queue_answer(mac::dl_channel_ans{true, true});
+        } else if constexpr (std::is_same_v<T, mac::link_check_ans>) {
+          link_check_ = c;
         }
-        // LinkCheckAns, DeviceTimeAns and the class B commands need no answer.
+        // DeviceTimeAns and the class B commands need no answer.
       },
       command);
 }

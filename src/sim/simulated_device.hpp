@@ -73,6 +73,8 @@ class simulated_device {
   // The next uplink will carry the ACK bit.
   bool ack_pending() const noexcept { return ack_pending_; }
   const std::vector<lorawan::mac::uplink_command>& pending_answers() const noexcept { return answers_; }
+  // The network's last answer to a LinkCheckReq (recorded; the sim sends none of its own).
+  const std::optional<lorawan::mac::link_check_ans>& last_link_check() const noexcept { return link_check_; }
   // The highest FCntDown accepted in this session.
   std::optional<std::uint32_t> last_f_cnt_down() const noexcept { return f_cnt_down_; }
 
@@ -108,6 +110,7 @@ class simulated_device {
   std::optional<std::uint32_t> f_cnt_down_;
   bool ack_pending_ = false;
   std::vector<lorawan::mac::uplink_command> answers_;  // oldest first
+  std::optional<lorawan::mac::link_check_ans> link_check_;
 };
 
 }  // namespace tether::sim

@@ -245,6 +245,8 @@ TEST(simulated_device_downlink, mac_commands_on_fport_0_are_decrypted_with_the_n
   ASSERT_TRUE(r);
   EXPECT_EQ(r->f_port, 0);
   EXPECT_EQ(r->mac_commands, commands);
+  ASSERT_TRUE(d.last_link_check());
+  EXPECT_EQ(*d.last_link_check(), (mac::link_check_ans{7, 2}));
   auto f = next_uplink(crypto, d);
   EXPECT_EQ(mac::decode_uplink(f.header.f_opts).commands,
             (std::vector<mac::uplink_command>{mac::dev_status_ans{dev_status_battery, dev_status_margin}}));
