@@ -1,6 +1,8 @@
 // `tether sim`: registers simulated gateways, an application and devices in --data-dir's registry, then
 // drives a running server over MQTT as the gateways (TTS v3 protobuf) and as the application (JSON),
-// checking that every uplink arrives exactly once and decrypted right. Exit code 1 when not.
+// checking that every uplink arrives exactly once and decrypted right, that every downlink falls in a
+// receive window of its device and, with --downlink-rate, that every pushed downlink reaches its device
+// once, decrypted right, and is reported sent (and acknowledged). Exit code 1 when not.
 
 #include "cli/commands.hpp"
 #include "lorawan/band/frequency_plan.hpp"
@@ -50,6 +52,9 @@ int run(sim_args& a) {
   if (o.gateways == 0 || o.devices == 0) return usage("--gateways and --devices must be at least 1");
   if (!(o.rate > 0)) return usage("--rate must be above 0");
   if (o.payload_size == 0 || o.payload_size > 222) return usage("--payload-size must be 1 to 222 bytes");
+  if (!(o.downlink_rate >= 0)) return usage("--downlink-rate must be 0 or more");
+  if (!(o.confirmed_downlinks >= 0 && o.confirmed_downlinks <= 1))
+    return usage("--confirmed-downlinks must be a share from 0 to 1");
   auto plan = lorawan::band::find_frequency_plan(o.frequency_plan);
   if (!plan) return usage("--frequency-plan '" + o.frequency_plan + "': unknown frequency plan");
 
@@ -75,7 +80,7 @@ void add_sim_command(CLI::App& app, command_context& ctx) {
   auto a = std::make_shared<sim_args>();
   auto& o = a->options;
   auto* cmd = app.add_subcommand(
-      "sim", "Simulate gateways and devices against a running server and check every uplink");
+      "sim", "Simulate gateways and devices against a running server and check every uplink and downlink");
   cmd->add_option("--data-dir", o.data_dir,
                   "Data directory of the server (its registry gets the sim's entities)")
       ->envname("TETHER_DATA_DIR")
@@ -97,6 +102,16 @@ void add_sim_command(CLI::App& app, command_context& ctx) {
   cmd->add_option("--drain-timeout", a->drain_timeout, "How long to wait for the last uplinks")
       ->capture_default_str();
   cmd->add_option("--join-rate", o.join_rate, "Join-requests per second (OTAA)")->capture_default_str();
+  cmd->add_option("--downlink-rate", o.downlink_rate,
+                  "Application downlinks pushed per second while uplinks run (0: none); devices then wait "
+                  "for their receive windows between uplinks (Class A)")
+      ->capture_default_str();
+  // A bare --confirmed-downlinks means all of them.
+  cmd->add_option("--confirmed-downlinks", o.confirmed_downlinks,
+                  "Share of the pushed downlinks that are confirmed, 0 (default) to 1; without a value: all")
+      ->expected(0, 1)
+      ->default_str("1")
+      ->option_text("[SHARE]");
   cmd->add_option("--seed", o.seed, "Random seed (0: random)");
   cmd->add_flag("--json", a->json, "Print the report as JSON");
   cmd->callback([a, &ctx] { ctx.exit_code = run(*a); });

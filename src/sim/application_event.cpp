@@ -34,6 +34,49 @@ bool read_uint(const nlohmann::json& object, const char* name, std::uint32_t& ou
   return true;
 }
 
+struct downlink_suffix {
+  std::string_view suffix;
+  event_kind kind;
+  const char* field;  // the event's body
+};
+
+constexpr downlink_suffix downlink_suffixes[] = {
+    {"down/queued", event_kind::down_queued, "downlink_queued"},
+    {"down/sent", event_kind::down_sent, "downlink_sent"},
+    {"down/ack", event_kind::down_ack, "downlink_ack"},
+    {"down/nack", event_kind::down_nack, "downlink_nack"},
+    {"down/failed", event_kind::down_failed, "downlink_failed"},
+};
+
+// The correlation IDs of the envelope; false when they are not a list of strings.
+bool read_correlation_ids(const nlohmann::json& doc, std::vector<std::string>& out) {
+  auto it = doc.find("correlation_ids");
+  if (it == doc.end()) return true;
+  if (!it->is_array()) return false;
+  for (const auto& id : *it) {
+    if (!id.is_string()) return false;
+    out.push_back(id.get<std::string>());
+  }
+  return true;
+}
+
+std::optional<application_event> parse_downlink_event(application_event e, const downlink_suffix& s,
+                                                      std::string_view json) {
+  auto doc = nlohmann::json::parse(json, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
+  auto body = doc.find(s.field);
+  if (body == doc.end() || !body->is_object()) return std::nullopt;
+  if (!read_correlation_ids(doc, e.correlation_ids)) return std::nullopt;
+  e.kind = s.kind;
+  if (s.kind == event_kind::down_failed) {
+    if (auto error = body->find("error"); error != body->end() && error->is_object()) {
+      if (auto name = error->find("name"); name != error->end() && name->is_string())
+        e.error = name->get<std::string>();
+    }
+  }
+  return e;
+}
+
 }  // namespace
 
 std::optional<application_event> parse_application_event(std::string_view topic, std::string_view json) {
@@ -44,6 +87,9 @@ std::optional<application_event> parse_application_event(std::string_view topic,
   if (suffix == "join") {
     e.kind = event_kind::join;
     return e;
+  }
+  for (const auto& s : downlink_suffixes) {
+    if (suffix == s.suffix) return parse_downlink_event(std::move(e), s, json);
   }
   if (suffix != "up") return std::nullopt;
   auto doc = nlohmann::json::parse(json, nullptr, false);

@@ -1,5 +1,6 @@
 #include "sim/provisioner.hpp"
 
+#include "lorawan/band/frequency_plan.hpp"
 #include "registry/application_store.hpp"
 #include "registry/device_store.hpp"
 #include "registry/gateway_store.hpp"
@@ -40,14 +41,15 @@ std::uint32_t to_number(const core::dev_addr& a) {
 }
 
 // Replaces the sim's key of `owner` with a new one.
-std::string fresh_key(registry::key_store& keys, const registry::entity_ref& owner, registry::right right) {
+std::string fresh_key(registry::key_store& keys, const registry::entity_ref& owner,
+                      const registry::rights& granted) {
   const std::string subject = std::string(registry::to_string(owner.kind)) + " " + owner.id;
   auto existing = keys.list(owner);
   if (!existing) refuse(subject, existing.error());
   for (const auto& k : *existing) {
     if (k.name == key_name) (void)keys.remove(k.key_id);  // a concurrent removal is as good
   }
-  auto created = keys.create(owner, registry::rights{right}, key_name);
+  auto created = keys.create(owner, granted, key_name);
   if (!created) refuse("API key of " + subject, created.error());
   return created->full_key;
 }
@@ -97,14 +99,26 @@ registry::end_device random_device(const sim_options& o, const std::string& id, 
   return d;
 }
 
-simulated_device to_simulated(const registry::end_device& d, std::mt19937_64& rng) {
+// The receive windows a device of the plan starts with (LoRaWAN defaults, the plan's RX2).
+rx_settings default_windows(const lorawan::band::frequency_plan& plan) {
+  rx_settings rx;
+  rx.rx1_delay = plan.band->receive_delay_1;
+  rx.rx1_dr_offset = 0;
+  rx.rx2_frequency = plan.rx2_frequency;
+  rx.rx2_data_rate = plan.rx2_data_rate;
+  return rx;
+}
+
+simulated_device to_simulated(const registry::end_device& d, const rx_settings& windows,
+                              std::mt19937_64& rng) {
   if (d.activation == registry::activation_mode::otaa) {
     otaa_keys keys{to_number(*d.dev_eui), to_number(*d.join_eui), to_lorawan(*d.app_key)};
     // A random first DevNonce: the device keeps no memory between runs.
-    return simulated_device(d.device_id, keys, static_cast<std::uint16_t>(rng()));
+    return simulated_device(d.device_id, keys, static_cast<std::uint16_t>(rng()), windows);
   }
-  return simulated_device(
-      d.device_id, session{to_number(*d.dev_addr), to_lorawan(*d.nwk_s_key), to_lorawan(*d.app_s_key)});
+  return simulated_device(d.device_id,
+                          session{to_number(*d.dev_addr), to_lorawan(*d.nwk_s_key), to_lorawan(*d.app_s_key)},
+                          windows);
 }
 
 }  // namespace
@@ -126,17 +140,22 @@ provisioning provision(const sim_options& o, std::mt19937_64& rng) {
     auto id = gateway_id(i);
     ensure_gateway(gateways, id, o.frequency_plan);
     p.gateways.push_back(
-        {id, fresh_key(keys, {registry::entity_kind::gateway, id}, registry::right::gateway_link)});
+        {id, fresh_key(keys, {registry::entity_kind::gateway, id}, {registry::right::gateway_link})});
   }
   ensure_application(applications);
   p.application = {application_id, fresh_key(keys, {registry::entity_kind::application, application_id},
-                                             registry::right::application_traffic_read)};
+                                             {registry::right::application_traffic_read,
+                                              registry::right::application_traffic_down_write})};
+  auto plan = lorawan::band::find_frequency_plan(o.frequency_plan);
+  if (!plan)
+    throw std::invalid_argument("frequency plan " + o.frequency_plan + ": " + plan.error().message());
+  const auto windows = default_windows(*plan);
   for (std::size_t i = 0; i < o.devices; ++i) {
     auto id = device_id(i);
     (void)devices.remove(application_id, id);  // not_found on a first run
     auto created = devices.create(random_device(o, id, rng));
     if (!created) refuse("device " + id, created.error());
-    p.devices.push_back(to_simulated(*created, rng));
+    p.devices.push_back(to_simulated(*created, windows, rng));
   }
   return p;
 }

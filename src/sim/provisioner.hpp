@@ -1,7 +1,8 @@
 #pragma once
 // Puts what the simulation needs into the registry of --data-dir, where a running server picks it up
 // within its registry poll: gateways sim-gw-1..G, application sim-app, devices sim-dev-1..D and one
-// API key per gateway and for the application. Idempotent: entities are created when missing; keys
+// API key per gateway and for the application (reading its traffic and pushing downlinks).
+// Idempotent: entities are created when missing; keys
 // are replaced (only a hash of a secret is stored, so an old key is of no use), and devices are
 // re-created with fresh keys, so an ABP session restarts at FCnt 0 and no DevNonce is ever reused.
 // Another `tether sim` on the same data directory at the same time loses its keys.

@@ -48,6 +48,12 @@ std::vector<reception> radio_model::receptions(std::size_t device, std::mt19937_
   return out;
 }
 
+bool radio_model::hears(std::size_t device, std::size_t gateway) const noexcept {
+  // The receptions above: gateways device, device + 1, ... (mod G).
+  const auto rank = (gateway + gateways_ - device % gateways_) % gateways_;
+  return gateway < gateways_ && rank < per_device_;
+}
+
 network::tx_settings radio_model::settings(std::uint64_t n) const { return channels_[n % channels_.size()]; }
 
 network::gateway_uplink make_gateway_uplink(const std::string& gateway_id, const reception& r,

@@ -30,6 +30,9 @@ class radio_model {
   network::tx_settings settings(std::uint64_t n) const;
 
   std::size_t gateways_per_device() const noexcept { return per_device_; }
+  // Whether `gateway` is one of those that hear `device`.
+  bool hears(std::size_t device, std::size_t gateway) const noexcept;
+  const lorawan::band::frequency_plan& plan() const noexcept { return plan_; }
 
  private:
   std::size_t gateways_;

@@ -29,6 +29,10 @@ struct sim_options {
   std::size_t join_attempts = 3;
   double join_rate = 200;  // join-requests per second, so the network core is not flooded at start
   std::uint64_t seed = 0;  // 0: random
+  // Application downlinks pushed per second while uplinks run (0: none), and the share of them that
+  // are confirmed (0..1, spread evenly).
+  double downlink_rate = 0;
+  double confirmed_downlinks = 0;
 };
 
 }  // namespace tether::sim
