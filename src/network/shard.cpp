@@ -125,8 +125,12 @@ void shard::add_copy(gateway_uplink up) {
       break;
     case dedup_table::outcome::full:
       state_.out.counters.add(counter::dedup_full);
-      spdlog::warn("network: shard {}: dropped uplink: dedup_full: {} frames already waiting", state_.index,
-                   dedup_.waiting());
+      if (auto n = dedup_full_log_.due()) {
+        spdlog::warn(
+            "network: shard {}: dropped {} uplink(s) since the last report: dedup_full: {} frames "
+            "already waiting (the network core is behind)",
+            state_.index, *n, dedup_.waiting());
+      }
       break;
   }
 }

@@ -3,6 +3,7 @@
 // dedup table, and a crypto context, all used on one strand so that a device's frames are handled
 // one at a time and in order, without locks.
 
+#include "core/log_limiter.hpp"
 #include "network/dedup_table.hpp"
 #include "network/downlink_scheduler.hpp"
 #include "network/shard_state.hpp"
@@ -39,6 +40,7 @@ class shard {
   shard_state state_;
   downlink_scheduler scheduler_;
   dedup_table dedup_;
+  core::log_limiter dedup_full_log_;
 };
 
 }  // namespace tether::network
