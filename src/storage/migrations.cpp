@@ -92,6 +92,28 @@ constexpr std::array all_migrations{
       CREATE TABLE gateway_state (
         gateway_id TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at INTEGER NOT NULL) WITHOUT ROWID;
     )sql"},
+    // Queued and retained MQTT messages get a rowid: a WITHOUT ROWID row keeps at most ~1,000 bytes in
+    // its B-tree page and spills the rest to a 4 KiB overflow page of its own, so messages just over
+    // 1 KiB cost a page each (persisted QoS 1 fell from 49,000 to 12,800 messages/s). The key stays as
+    // a unique index; rows are copied as they are.
+    migration{7, R"sql(
+      CREATE TABLE mqtt_queue_rowid (
+        realm TEXT NOT NULL, client_id TEXT NOT NULL, seq INTEGER NOT NULL,
+        topic TEXT NOT NULL, payload BLOB NOT NULL, qos INTEGER NOT NULL, retain INTEGER NOT NULL,
+        released INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (realm, client_id, seq));
+      INSERT INTO mqtt_queue_rowid (realm, client_id, seq, topic, payload, qos, retain, released)
+        SELECT realm, client_id, seq, topic, payload, qos, retain, released FROM mqtt_queue;
+      DROP TABLE mqtt_queue;
+      ALTER TABLE mqtt_queue_rowid RENAME TO mqtt_queue;
+      CREATE TABLE mqtt_retained_rowid (
+        realm TEXT NOT NULL, topic TEXT NOT NULL, payload BLOB NOT NULL, qos INTEGER NOT NULL,
+        PRIMARY KEY (realm, topic));
+      INSERT INTO mqtt_retained_rowid (realm, topic, payload, qos)
+        SELECT realm, topic, payload, qos FROM mqtt_retained;
+      DROP TABLE mqtt_retained;
+      ALTER TABLE mqtt_retained_rowid RENAME TO mqtt_retained;
+    )sql"},
 };
 
 }  // namespace
