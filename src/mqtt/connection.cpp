@@ -68,7 +68,7 @@ connection::extra_state& connection::extra() {
 }
 
 std::string_view connection::client_id() const noexcept {
-  if (principal_) return principal_->client_id;
+  if (principal_ && !principal_->client_id.empty()) return principal_->client_id;
   return session_ ? std::string_view(session_->client_id()) : std::string_view();
 }
 
