@@ -68,7 +68,7 @@ connection::extra_state& connection::extra() {
 }
 
 std::string_view connection::client_id() const noexcept {
-  if (principal_) return principal_->client_id;
+  if (principal_ && !principal_->client_id.empty()) return principal_->client_id;
   return session_ ? std::string_view(session_->client_id()) : std::string_view();
 }
 
@@ -196,10 +196,16 @@ void connection::kick(std::string reason) {
 void connection::flush() {
   if (socket_closed_) return;
   const auto limit = broker_.options().write_buffer_bytes;
-  if (session_ && phase_ == phase::connected && tx_.size() < limit) {
-    std::size_t sent = 0;
-    more_queued_ = session_->drain(this, tx_, version_, limit, sent);
-    if (sent) broker_.stats().messages_sent.fetch_add(sent, std::memory_order_relaxed);
+  if (session_ && phase_ == phase::connected) {
+    if (tx_.size() < limit) {
+      std::size_t sent = 0;
+      more_queued_ = session_->drain(this, tx_, version_, limit, sent);
+      if (sent) broker_.stats().messages_sent.fetch_add(sent, std::memory_order_relaxed);
+    } else {
+      // Woken with no room to drain: the session will not wake us again (its wake is pending until
+      // a drain), so drain once the write in progress completes.
+      more_queued_ = true;
+    }
   }
   if (!writing_ && !tx_.empty()) start_write();
 }

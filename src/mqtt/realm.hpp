@@ -19,6 +19,9 @@ namespace tether::mqtt {
 // (gateway ID, application rights, ...).
 struct principal {
   virtual ~principal() = default;
+  // Set when the realm's decisions depend on it. A realm may leave it empty and give one principal
+  // to several connections (the plain realm without an ACL); the engine knows each connection's
+  // client ID from its session.
   std::string client_id;
   std::string username;  // empty when the client sent none
   // When set, the engine keys the session by this instead of the client ID: e.g. one session per

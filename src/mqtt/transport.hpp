@@ -48,7 +48,7 @@ class transport {
     co_return boost::system::error_code{};
   }
   // Reads once, then calls `sink->on_read`. The pending read holds `sink` and nothing more, so an idle
-  // connection costs one small operation (no coroutine frame).
+  // connection costs no coroutine frame (plain TCP: no Asio operation either, see transport_tcp.cpp).
   virtual void read(std::shared_ptr<read_sink> sink) = 0;
   // Writes all of `data` (which stays alive until the handler runs).
   virtual void write(boost::asio::const_buffer data, write_handler handler) = 0;

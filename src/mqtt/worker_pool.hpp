@@ -1,11 +1,17 @@
 #pragma once
 // One io_context per worker thread. A connection lives on one worker for its whole life, so its
 // state needs no lock; the worker also owns a receive buffer shared by its connections (a socket is
-// read only when it is readable, so idle connections hold no buffer) and sweeps keep-alive deadlines.
+// read only when it is readable, so idle connections hold no buffer), an epoll set for plain TCP
+// sockets and sweeps keep-alive deadlines.
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/system/error_code.hpp>
 
+#include <sys/epoll.h>
+
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -28,9 +34,24 @@ class deadline_watch {
   deadline_watch* next_ = nullptr;
 };
 
+// A socket in its worker's epoll set (plain TCP): told which events fired. Asio gives each socket a
+// reactor entry (a mutex and three operation queues) and each pending wait an operation; a socket in
+// the worker's set costs neither, which is most of an idle connection (issue #3).
+class poll_target {
+ public:
+  // Worker thread. `events`: EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDHUP bits.
+  virtual void on_poll(std::uint32_t events) = 0;
+
+ protected:
+  ~poll_target() = default;
+};
+
 class worker {
  public:
   explicit worker(std::size_t index);
+  ~worker();
+  worker(const worker&) = delete;
+  worker& operator=(const worker&) = delete;
 
   std::size_t index() const noexcept { return index_; }
   boost::asio::io_context& context() noexcept { return context_; }
@@ -42,11 +63,33 @@ class worker {
 
   void start_sweeping();
 
+  // Worker thread only. Adds `fd` to the worker's epoll set, edge-triggered for input and output:
+  // `target` hears of every change of readiness until `poll_remove`, which must come before `fd` is
+  // closed or `target` destroyed.
+  boost::system::error_code poll_add(int fd, poll_target* target);
+  void poll_remove(int fd, poll_target* target);
+
  private:
   void sweep();
+  void wait_for_poll();
+  void dispatch_poll();
 
   std::size_t index_;
+  // The epoll set and the batch being dispatched are declared before the io_context: handlers that
+  // it destroys may still remove their sockets.
+  struct epoll_set {
+    epoll_set();
+    ~epoll_set();
+    epoll_set(const epoll_set&) = delete;
+    epoll_set& operator=(const epoll_set&) = delete;
+    int fd;
+  };
+  epoll_set epoll_;
+  std::array<epoll_event, 256> ready_{};
+  std::size_t ready_next_ = 0;  // the batch's next event, while dispatching
+  std::size_t ready_end_ = 0;
   boost::asio::io_context context_{1};
+  boost::asio::posix::stream_descriptor poll_watch_{context_};  // readable when the set has events
   std::vector<std::uint8_t> receive_buffer_;
   deadline_watch* watched_ = nullptr;     // head of the list
   deadline_watch* sweep_next_ = nullptr;  // where a sweep goes on, kept valid by unwatch

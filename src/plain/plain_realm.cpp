@@ -18,11 +18,29 @@ mqtt::auth_result plain_realm::authenticate(const mqtt::connect_request& request
         request.username ? "no password file to check credentials against" : "anonymous access is off";
     return result;
   }
+  result.who = principal_for(request);
+  return result;
+}
+
+mqtt::principal_ptr plain_realm::principal_for(const mqtt::connect_request& request) {
+  if (!options_.acl) {
+    if (!request.username) return anonymous_;
+    if (options_.passwords) {  // verified: a name from the password file
+      std::lock_guard lock(users_mutex_);
+      auto& shared = users_[std::string(*request.username)];
+      if (!shared) {
+        auto who = std::make_shared<mqtt::principal>();
+        who->username = std::string(*request.username);
+        shared = std::move(who);
+      }
+      return shared;
+    }
+  }
+  // The ACL's patterns name the client (%c), or the name is unchecked: one principal per connection.
   auto who = std::make_shared<mqtt::principal>();
   who->client_id = std::string(request.client_id);
   if (request.username) who->username = std::string(*request.username);
-  result.who = std::move(who);
-  return result;
+  return who;
 }
 
 bool plain_realm::authorize_publish(const mqtt::principal& who, std::string_view topic) {

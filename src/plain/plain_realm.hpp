@@ -6,7 +6,10 @@
 #include "plain/acl_file.hpp"
 #include "plain/password_file.hpp"
 
+#include <mutex>
 #include <optional>
+#include <string>
+#include <unordered_map>
 
 namespace tether::plain {
 
@@ -28,7 +31,15 @@ class plain_realm : public mqtt::realm {
   bool authorize_read(const mqtt::principal& who, std::string_view topic) override;
 
  private:
+  mqtt::principal_ptr principal_for(const mqtt::connect_request& request);
+
   plain_options options_;
+  // Without an ACL nothing here reads a principal's client ID, so the connections of one user share
+  // one principal (issue #3: an idle connection is a few hundred bytes, and a principal of its own
+  // costs 160 more). Only users of the password file get one, so the map is bounded by that file.
+  const mqtt::principal_ptr anonymous_ = std::make_shared<const mqtt::principal>();
+  std::mutex users_mutex_;
+  std::unordered_map<std::string, mqtt::principal_ptr> users_;
 };
 
 }  // namespace tether::plain

@@ -1,5 +1,8 @@
 """QoS 0/1/2 in both directions, packet ids and the in-flight window, redelivery with DUP, persistent sessions and
 the offline queue (issue 2, point 3)."""
+import threading
+import time
+
 import pytest
 
 import mqtt_raw
@@ -255,4 +258,30 @@ def test_offline_queue_limit(make_broker):
         sub.send(mqtt_raw.puback(p.mid))
     assert len(got) == limit, f"expected exactly {limit} queued messages, got {got}"
     assert got == sorted(got) and len(set(got)) == limit, f"queued messages out of order or duplicated: {got}"
+    sub.ping()
+
+
+@pytest.mark.tether_only
+def test_subscriber_that_stops_reading_gets_everything_in_order_afterwards(broker):
+    """A subscriber that reads nothing for a while fills its socket: the server's writes wait for room (and its
+    publisher is slowed down, not dropped), then everything arrives once, in order (Tether's flow control)."""
+    count, size = 3000, 8192  # 24 MB: more than the sockets' buffers hold
+    sub = RawClient(broker.host, broker.port, timeout=20)
+    sub.connect(unique_id("slow"))
+    sub.subscribe(1, ("slow/t", 0))
+    pub = RawClient(broker.host, broker.port, timeout=20)
+    pub.connect(unique_id("fast"))
+    filler = b"x" * (size - 8)
+    sender = threading.Thread(
+        target=lambda: pub.send(b"".join(mqtt_raw.publish("slow/t", b"%08d" % i + filler) for i in range(count))))
+    sender.start()
+    time.sleep(1.0)  # the subscriber reads nothing meanwhile: its socket and the server's buffer fill up
+    got = []
+    while len(got) < count:
+        p = sub.expect_publish(timeout=20)
+        got.append(int(p.payload[:8]))
+    sender.join(20)
+    assert got == list(range(count))
+    sub.expect_nothing(0.3)
+    pub.ping()
     sub.ping()

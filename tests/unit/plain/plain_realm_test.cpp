@@ -45,8 +45,25 @@ TEST(plain_realm_test, AnonymousAllowed) {
   plain_realm realm(with_passwords(true));
   auto r = realm.authenticate(request());
   ASSERT_NE(r.who, nullptr) << r.reason;
-  EXPECT_EQ(r.who->client_id, "client-1");
   EXPECT_EQ(r.who->username, "");
+  // Without an ACL the client ID decides nothing: anonymous clients share one principal.
+  EXPECT_EQ(r.who->client_id, "");
+  EXPECT_EQ(realm.authenticate(request()).who, r.who);
+}
+
+TEST(plain_realm_test, WithAnAclEachClientHasItsOwnPrincipalWithItsClientId) {
+  plain_options o = with_passwords(true);
+  o.acl = acl_file::parse("pattern write clients/%c/status\n", "test.acl");
+  plain_realm realm(std::move(o));
+  auto anon = realm.authenticate(request());
+  auto alice = realm.authenticate(request("alice", "wonderland"));
+  ASSERT_NE(anon.who, nullptr);
+  ASSERT_NE(alice.who, nullptr);
+  EXPECT_EQ(anon.who->client_id, "client-1");
+  EXPECT_EQ(alice.who->client_id, "client-1");
+  EXPECT_EQ(alice.who->username, "alice");
+  EXPECT_NE(realm.authenticate(request()).who, anon.who);
+  EXPECT_TRUE(realm.authorize_publish(*anon.who, "clients/client-1/status"));
 }
 
 TEST(plain_realm_test, AnonymousRefusedWithCode5) {
@@ -72,7 +89,8 @@ TEST(plain_realm_test, RightPasswordIsAccepted) {
   auto r = realm.authenticate(request("alice", "wonderland"));
   ASSERT_NE(r.who, nullptr) << r.reason;
   EXPECT_EQ(r.who->username, "alice");
-  EXPECT_EQ(r.who->client_id, "client-1");
+  // Without an ACL the connections of one user share a principal.
+  EXPECT_EQ(realm.authenticate(request("alice", "wonderland")).who, r.who);
 }
 
 TEST(plain_realm_test, WrongPasswordIsRefusedWithCode5EvenWhenAnonymousIsAllowed) {
@@ -97,6 +115,7 @@ TEST(plain_realm_test, UserNameWithoutPasswordFileIsTakenAsIsWhenAnonymousIsAllo
   auto r = realm.authenticate(request("bob", "anything"));
   ASSERT_NE(r.who, nullptr);
   EXPECT_EQ(r.who->username, "bob");
+  EXPECT_EQ(r.who->client_id, "client-1");  // an unchecked name gets no shared principal
 }
 
 TEST(plain_realm_test, NoAclAllowsEverythingButPublishingIntoSys) {
