@@ -84,6 +84,7 @@ void insert_ordered(std::vector<storage::downlink_item>& queue, storage::downlin
 }
 
 struct downlink_scheduler::window_choice {
+  const rx_metadata* path = nullptr;  // the gateway that would transmit
   tx_settings settings;
   std::uint8_t data_rate_index = 0;
   std::chrono::seconds delay{0};
@@ -390,8 +391,8 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
   auto adr_block = adr_request(device, done, adr_target);
   if (!done.confirmed && !answers && !done.adr_ack_req && !queue_due && adr_block.empty()) return false;
 
-  const auto* path = best_downlink_path(done.uplink.rx_metadata);
-  if (!path) {
+  const auto paths = downlink_paths(done.uplink.rx_metadata);
+  if (paths.empty()) {
     shard_.out.counters.add(counter::downlink_not_scheduled);
     spdlog::info("network: no downlink for {}/{}: no gateway copy carries an uplink token",
                  device.device.application_id, device.device.device_id);
@@ -434,16 +435,22 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
   auto f_opts = lorawan::mac::encode_all(commands);
   if (!f_opts) f_opts = bytes{};
 
+  // RX1 through each gateway that heard the uplink (best first), then RX2 through each.
   const std::chrono::seconds rx1_delay{std::max<std::uint8_t>(mac.rx1_delay, 1)};
-  std::vector<window_choice> windows;
-  if (auto rx1 = rx1_window(band, done.uplink.settings, *path, rx1_delay, mac.rx1_dr_offset)) {
-    if (auto dr = downlink_data_rate_index(band, rx1->data_rate))
-      windows.push_back({*rx1, *dr, rx1_delay, "RX1"});
-  }
+  const auto rx2_delay = rx1_delay + std::chrono::seconds(1);
   const auto rx2_frequency = mac.rx2_frequency ? mac.rx2_frequency : device.plan.rx2_frequency;
-  if (auto rx2 =
-          rx2_window(band, rx2_frequency, mac.rx2_data_rate, *path, rx1_delay + std::chrono::seconds(1))) {
-    windows.push_back({*rx2, mac.rx2_data_rate, rx1_delay + std::chrono::seconds(1), "RX2"});
+  std::vector<window_choice> windows;
+  for (const auto* path : paths) {
+    if (auto rx1 = rx1_window(band, done.uplink.settings, *path, rx1_delay, mac.rx1_dr_offset)) {
+      if (auto dr = downlink_data_rate_index(band, rx1->data_rate)) {
+        windows.push_back({path, *rx1, *dr, rx1_delay, "RX1"});
+      }
+    }
+  }
+  for (const auto* path : paths) {
+    if (auto rx2 = rx2_window(band, rx2_frequency, mac.rx2_data_rate, *path, rx2_delay)) {
+      windows.push_back({path, *rx2, mac.rx2_data_rate, rx2_delay, "RX2"});
+    }
   }
   if (queue_due) fail_oversized(device, band, windows);
 
@@ -452,6 +459,8 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
     const auto start = received_at + w.delay;
     if (start - now() < schedule_margin) {
       shard_.out.counters.add(counter::downlink_too_late);
+      spdlog::debug("network: {}/{}: {} skipped: too late", device.device.application_id,
+                    device.device.device_id, w.name);
       continue;
     }
     const auto max_payload = lorawan::band::max_app_payload(band, w.data_rate_index).value_or(0);
@@ -483,13 +492,16 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
     auto wire = lorawan::encode_data_frame(shard_.crypto, f, f_cnt, s.nwk_s_key.bytes, s.app_s_key.bytes);
     if (!wire) continue;
     const auto airtime = lorawan::airtime(band.data_rates[w.data_rate_index], wire->size());
-    if (airtime && !shard_.reserve_airtime(path->gateway_id, band, w.settings.frequency, w.settings.timestamp,
-                                           start, *airtime))
+    if (airtime && !shard_.reserve_airtime(w.path->gateway_id, band, w.settings.frequency,
+                                           w.settings.timestamp, start, *airtime)) {
+      spdlog::debug("network: {}/{}: {} via {} skipped: transmitter busy or out of duty cycle",
+                    device.device.application_id, device.device.device_id, w.name, w.path->gateway_id);
       continue;
+    }
     downlink_tx tx;
     tx.id = shard_.next_tx_id();
-    tx.gateway_id = path->gateway_id;
-    tx.uplink_token = path->uplink_token;
+    tx.gateway_id = w.path->gateway_id;
+    tx.uplink_token = w.path->uplink_token;
     tx.raw_payload = std::move(*wire);
     tx.scheduled = w.settings;
     tx.correlation_ids = done.uplink.correlation_ids;

@@ -109,23 +109,27 @@ std::optional<join_request::pending_accept> join_request::build_join_accept() {
   if (auto cf = lorawan::band::cf_list(plan)) accept.cf_list = *cf;
 
   sort_best_first(up_.rx_metadata);
-  const rx_metadata* path = best_downlink_path(up_.rx_metadata);
-  if (!path) {
+  const auto paths = downlink_paths(up_.rx_metadata);
+  if (paths.empty()) {
     drop(counter::join_not_scheduled, "no gateway copy carries an uplink token");
     return std::nullopt;
   }
   pending_accept p;
-  p.tx.gateway_id = path->gateway_id;
-  p.tx.uplink_token = path->uplink_token;
   p.tx.raw_payload = lorawan::encode_join_accept(shard_.crypto, accept, device_->device.app_key->bytes);
   p.tx.correlation_ids = up_.correlation_ids;
   const std::chrono::seconds delay1{band.join_accept_delay_1};
   const std::chrono::seconds delay2{band.join_accept_delay_2};
   p.band = &band;
-  if (auto w = rx1_window(band, up_.settings, *path, delay1, 0))
-    p.windows.push_back({*w, up_.received_at + delay1});
-  if (auto w = rx2_window(band, plan.rx2_frequency, rx2_data_rate_, *path, delay2)) {
-    p.windows.push_back({*w, up_.received_at + delay2});
+  // RX1 through each gateway that heard the request (best first), then RX2 through each.
+  for (const auto* path : paths) {
+    if (auto w = rx1_window(band, up_.settings, *path, delay1, 0)) {
+      p.windows.push_back({path->gateway_id, path->uplink_token, *w, up_.received_at + delay1});
+    }
+  }
+  for (const auto* path : paths) {
+    if (auto w = rx2_window(band, plan.rx2_frequency, rx2_data_rate_, *path, delay2)) {
+      p.windows.push_back({path->gateway_id, path->uplink_token, *w, up_.received_at + delay2});
+    }
   }
   if (p.windows.empty()) {
     drop(counter::join_not_scheduled, "the band has no window for this uplink");
@@ -154,10 +158,12 @@ void join_request::send_when_durable(pending_accept accept) {
       const auto airtime =
           dr ? lorawan::airtime(accept.band->data_rates[*dr], tx.raw_payload.size())
              : lorawan::result<std::chrono::microseconds>(lorawan::lorawan_error::invalid_data_rate);
-      if (airtime && !shard.reserve_airtime(tx.gateway_id, *accept.band, w.settings.frequency,
+      if (airtime && !shard.reserve_airtime(w.gateway_id, *accept.band, w.settings.frequency,
                                             w.settings.timestamp, w.start, *airtime)) {
         continue;
       }
+      tx.gateway_id = w.gateway_id;
+      tx.uplink_token = w.uplink_token;
       tx.id = shard.next_tx_id();
       tx.scheduled = w.settings;
       tx.correlation_ids.resize(base);
@@ -171,8 +177,8 @@ void join_request::send_when_durable(pending_accept accept) {
     }
     // The device keeps its previous session (if any) and will try again with a new DevNonce.
     shard.out.counters.add(counter::join_not_scheduled);
-    spdlog::info("network: join-accept for {}/{} not sent: gateway {} refused or both windows passed",
-                 e.ids.application_id, e.ids.device_id, tx.gateway_id);
+    spdlog::info("network: join-accept for {}/{} not sent: its {} window(s) were taken, refused or past",
+                 e.ids.application_id, e.ids.device_id, accept.windows.size());
   });
 }
 

@@ -29,6 +29,8 @@ class join_request {
   bool allocate_dev_addr();
   void derive_keys();
   struct window {
+    std::string gateway_id;  // the gateway that would transmit, and its token for it
+    bytes uplink_token;
     tx_settings settings;
     time_point start;  // server time the window opens
   };

@@ -50,6 +50,24 @@ const rx_metadata* best_downlink_path(const std::vector<rx_metadata>& metadata) 
   return best;
 }
 
+std::vector<const rx_metadata*> downlink_paths(const std::vector<rx_metadata>& metadata) {
+  std::vector<const rx_metadata*> paths;
+  for (const auto& m : metadata) {
+    if (m.uplink_token.empty()) continue;
+    auto same = std::find_if(paths.begin(), paths.end(),
+                             [&m](const rx_metadata* p) { return p->gateway_id == m.gateway_id; });
+    if (same == paths.end()) {
+      paths.push_back(&m);
+    } else if (m.snr > (*same)->snr || (m.snr == (*same)->snr && m.rssi > (*same)->rssi)) {
+      *same = &m;
+    }
+  }
+  std::stable_sort(paths.begin(), paths.end(), [](const rx_metadata* a, const rx_metadata* b) {
+    return a->snr > b->snr || (a->snr == b->snr && a->rssi > b->rssi);
+  });
+  return paths;
+}
+
 std::optional<std::uint8_t> uplink_data_rate_index(const lorawan::band::band& band, const data_rate& dr) {
   for (std::size_t i = 0; i < band.data_rates.size(); ++i) {
     const auto& d = band.data_rates[i];

@@ -31,10 +31,13 @@ bool shard_state::reserve_airtime(std::string_view gateway_id, const lorawan::ba
                                   std::chrono::microseconds airtime) {
   if (out.airtime && !out.airtime->try_reserve(gateway_id, timestamp, start, airtime)) {
     out.counters.add(counter::downlink_gateway_busy);
+    spdlog::debug("network: gateway {} transmits another frame at {} µs (+{} µs)", gateway_id, timestamp,
+                  airtime.count());
     return false;
   }
   if (out.duty_cycle && !out.duty_cycle->try_transmit(gateway_id, band, frequency, start, airtime)) {
     out.counters.add(counter::downlink_duty_cycle);
+    spdlog::debug("network: gateway {} is out of duty cycle on {} Hz", gateway_id, frequency);
     release_airtime(gateway_id, timestamp);
     return false;
   }

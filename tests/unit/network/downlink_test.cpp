@@ -51,6 +51,7 @@ class downlinks : public network_test {
     bool adr = false;
     float snr = 5;
     bytes f_opts;
+    std::vector<std::pair<std::string, float>> also_heard_by;  // more gateways (ID, SNR), same time
   };
   // One uplink heard by gw1 at concentrator time `timestamp`, received by the server `age` ago.
   // Uplinks are 10 s apart on the gateway's clock unless told otherwise, as a device's would be: the
@@ -84,6 +85,12 @@ class downlinks : public network_test {
     m.snr = u.snr;
     m.uplink_token = text("token-gw1");
     up.rx_metadata.push_back(m);
+    for (const auto& [gateway, snr] : u.also_heard_by) {
+      m.gateway_id = gateway;
+      m.snr = snr;
+      m.uplink_token = text("token-" + gateway);
+      up.rx_metadata.push_back(m);
+    }
     up.received_at = std::chrono::system_clock::now() - u.age;
     up.correlation_ids.push_back("gs:uplink:1");
     server_->handle_uplink(std::move(up));
@@ -190,6 +197,25 @@ TEST_F(downlinks, Rx2WhenRx1IsTooLateAndNothingWhenBothAre) {
   uplink(2);  // it waited for the next uplink
   ASSERT_EQ(downlinks_.sent.size(), 2u);
   EXPECT_EQ(decode(downlinks_.sent[1]).payload, text("late"));
+}
+
+TEST_F(downlinks, WhenTheBestGatewayIsBusyTheNextOneTransmits) {
+  add_device();
+  start();
+  push({item("one")});
+  uplink_with(0, {.timestamp = 1'000'000, .also_heard_by = {{"gw2", 0.0f}}});
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(downlinks_.sent[0].gateway_id, "gw1");  // the better SNR
+  ack(downlinks_.sent[0]);
+  // A second frame whose RX1 falls on the same instant (as another device's would): gw1's transmitter
+  // is booked then, gw2's is free.
+  push({item("two")});
+  uplink_with(1, {.timestamp = 1'000'000, .also_heard_by = {{"gw2", 0.0f}}});
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_EQ(downlinks_.sent[1].gateway_id, "gw2");
+  EXPECT_EQ(downlinks_.sent[1].uplink_token, text("token-gw2"));
+  EXPECT_EQ(downlinks_.sent[1].scheduled.timestamp, 2'000'000u);  // still RX1
+  EXPECT_EQ(stat(counter::downlink_gateway_busy), 1u);
 }
 
 TEST_F(downlinks, JoinAcceptOnJoinAcceptDelay1) {
