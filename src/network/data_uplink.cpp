@@ -240,13 +240,17 @@ void data_uplink::call_hook() {
 void data_uplink::drop(counter reason, std::string_view detail) {
   shard_.out.counters.add(reason);
   const auto level = reason == counter::retransmission ? spdlog::level::debug : spdlog::level::info;
+  if (!spdlog::should_log(level)) return;
+  const auto n = shard_.drop_log[static_cast<std::size_t>(reason)].due();
+  if (!n) return;
+  const auto also = *n > 1 ? fmt::format(" ({} such drops since the last line)", *n) : std::string{};
   if (device_) {
-    spdlog::log(level, "network: dropped uplink of {}/{} (DevAddr {:08X}, FCnt {}): {}: {}",
+    spdlog::log(level, "network: dropped uplink of {}/{} (DevAddr {:08X}, FCnt {}): {}: {}{}",
                 device_->device.application_id, device_->device.device_id, frame_.header.dev_addr,
-                frame_.header.f_cnt, to_string(reason), detail);
+                frame_.header.f_cnt, to_string(reason), detail, also);
   } else {
-    spdlog::log(level, "network: dropped uplink (DevAddr {:08X}, FCnt {}): {}: {}", frame_.header.dev_addr,
-                frame_.header.f_cnt, to_string(reason), detail);
+    spdlog::log(level, "network: dropped uplink (DevAddr {:08X}, FCnt {}): {}: {}{}", frame_.header.dev_addr,
+                frame_.header.f_cnt, to_string(reason), detail, also);
   }
 }
 

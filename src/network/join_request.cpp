@@ -218,8 +218,11 @@ void join_request::switch_session() {
 
 void join_request::drop(counter reason, std::string_view detail) {
   shard_.out.counters.add(reason);
-  spdlog::info("network: dropped join-request (DevEUI {:016X}, JoinEUI {:016X}, DevNonce {}): {}: {}",
-               frame_.dev_eui, frame_.join_eui, frame_.dev_nonce, to_string(reason), detail);
+  const auto n = shard_.drop_log[static_cast<std::size_t>(reason)].due();
+  if (!n) return;
+  spdlog::info("network: dropped join-request (DevEUI {:016X}, JoinEUI {:016X}, DevNonce {}): {}: {}{}",
+               frame_.dev_eui, frame_.join_eui, frame_.dev_nonce, to_string(reason), detail,
+               *n > 1 ? fmt::format(" ({} such drops since the last line)", *n) : std::string{});
 }
 
 }  // namespace tether::network

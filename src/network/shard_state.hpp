@@ -3,6 +3,7 @@
 // and the server-wide outlets (events, downlinks, persistence, counters). Used on the shard's strand
 // only, which is why nothing in it locks.
 
+#include "core/log_limiter.hpp"
 #include "lorawan/crypto/crypto_context.hpp"
 #include "network/counters.hpp"
 #include "network/dev_addr_allocator.hpp"
@@ -17,6 +18,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -82,6 +84,9 @@ struct shard_state {
   device_table devices;
   dev_addr_allocator allocator;
   std::unordered_map<std::uint64_t, device_table::key> tx_owner;
+  // Drops are logged at most once a second per reason, with how many the line stands for: a flood of
+  // replays or foreign frames must not flood the log (every drop is counted regardless).
+  std::array<core::log_limiter, counter_count> drop_log;
   std::deque<std::uint64_t> tx_order;  // oldest first; may hold IDs already forgotten
 };
 
