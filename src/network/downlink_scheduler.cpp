@@ -331,8 +331,9 @@ void downlink_scheduler::settle_confirmed(device_entry& device, bool acked) {
 
 void downlink_scheduler::after_uplink(device_entry& device, const uplink_done& done) {
   auto& state = device.downlinks;
-  if (const auto* path = best_downlink_path(done.uplink.rx_metadata)) {
-    state.last_heard = heard_path{path->gateway_id, path->uplink_token, path->antenna_index, path->timestamp,
+  if (const auto paths = downlink_paths(done.uplink.rx_metadata); !paths.empty()) {
+    const auto& path = *paths.front();
+    state.last_heard = heard_path{path.gateway_id, path.uplink_token, path.antenna_index, path.timestamp,
                                   done.uplink.received_at};
   }
   apply_mac_answers(device);
@@ -402,35 +403,33 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
 
   // MAC commands: answers first, then requests that ride along when they fit.
   std::vector<lorawan::mac::downlink_command> commands = mac.pending_answers;
-  const auto fits = [&](const lorawan::mac::downlink_command& c) {
+  // Adds the group whole when FOpts can still take it (a LinkADRReq block is applied atomically).
+  const auto add_if_fits = [&commands](std::span<const lorawan::mac::downlink_command> group) {
     auto with = commands;
-    with.push_back(c);
+    with.insert(with.end(), group.begin(), group.end());
     auto encoded = lorawan::mac::encode_all(with);
-    return encoded && encoded->size() <= 15;
+    if (!encoded || encoded->size() > max_pending_answer_bytes) return false;
+    commands = std::move(with);
+    return true;
   };
-  // A LinkADRReq block goes whole or not at all (the device applies it atomically).
-  bool adr_due = false;
-  if (!adr_block.empty()) {
-    auto with = commands;
-    with.insert(with.end(), adr_block.begin(), adr_block.end());
-    if (auto encoded = lorawan::mac::encode_all(with); encoded && encoded->size() <= 15) {
-      commands = std::move(with);
-      adr_due = true;
-    }
-  }
+  const std::vector<lorawan::mac::downlink_command> adr_commands(adr_block.begin(), adr_block.end());
+  const bool adr_due = !adr_commands.empty() && add_if_fits(adr_commands);
   const auto& options = shard_.out.options;
   if (mac.rx1_delay != options.rx1_delay) {
-    lorawan::mac::rx_timing_setup_req r{options.rx1_delay};
-    if (fits(r)) commands.emplace_back(r);
+    const lorawan::mac::downlink_command r = lorawan::mac::rx_timing_setup_req{options.rx1_delay};
+    add_if_fits({&r, 1});
   }
   const auto rx2_dr = desired_rx2_data_rate(shard_, device);
   if (mac.rx1_dr_offset != options.rx1_dr_offset || mac.rx2_data_rate != rx2_dr ||
       mac.rx2_frequency != device.plan.rx2_frequency) {
-    lorawan::mac::rx_param_setup_req r{options.rx1_dr_offset, rx2_dr, device.plan.rx2_frequency};
-    if (fits(r)) commands.emplace_back(r);
+    const lorawan::mac::downlink_command r =
+        lorawan::mac::rx_param_setup_req{options.rx1_dr_offset, rx2_dr, device.plan.rx2_frequency};
+    add_if_fits({&r, 1});
   }
-  if (state.uplinks_since_dev_status >= dev_status_interval && fits(lorawan::mac::dev_status_req{})) {
-    commands.emplace_back(lorawan::mac::dev_status_req{});
+  bool dev_status_sent = false;
+  if (state.uplinks_since_dev_status >= dev_status_interval) {
+    const lorawan::mac::downlink_command r = lorawan::mac::dev_status_req{};
+    dev_status_sent = add_if_fits({&r, 1});
   }
   auto f_opts = lorawan::mac::encode_all(commands);
   if (!f_opts) f_opts = bytes{};
@@ -523,10 +522,7 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
       ++device.mac.adr.unanswered;
       shard_.out.counters.add(counter::adr_requests_sent);
     }
-    if (std::any_of(commands.begin(), commands.end(),
-                    [](const auto& c) { return std::holds_alternative<lorawan::mac::dev_status_req>(c); })) {
-      state.uplinks_since_dev_status = 0;
-    }
+    if (dev_status_sent) state.uplinks_since_dev_status = 0;
     transmission t{tx.id, std::nullopt, f_cnt, now()};
     if (has_item) {
       t.item = std::move(*item_it);

@@ -34,20 +34,18 @@ std::uint8_t coding_rate_denominator(const std::string& cr) {
 
 }  // namespace
 
-void sort_best_first(std::vector<rx_metadata>& metadata) {
-  std::stable_sort(metadata.begin(), metadata.end(), [](const rx_metadata& a, const rx_metadata& b) {
-    if (a.snr != b.snr) return a.snr > b.snr;
-    return a.rssi > b.rssi;
-  });
+namespace {
+
+// Better reception first: higher SNR, then higher RSSI.
+bool better(const rx_metadata& a, const rx_metadata& b) {
+  if (a.snr != b.snr) return a.snr > b.snr;
+  return a.rssi > b.rssi;
 }
 
-const rx_metadata* best_downlink_path(const std::vector<rx_metadata>& metadata) {
-  const rx_metadata* best = nullptr;
-  for (const auto& m : metadata) {
-    if (m.uplink_token.empty()) continue;
-    if (!best || m.snr > best->snr || (m.snr == best->snr && m.rssi > best->rssi)) best = &m;
-  }
-  return best;
+}  // namespace
+
+void sort_best_first(std::vector<rx_metadata>& metadata) {
+  std::stable_sort(metadata.begin(), metadata.end(), better);
 }
 
 std::vector<const rx_metadata*> downlink_paths(const std::vector<rx_metadata>& metadata) {
@@ -58,13 +56,12 @@ std::vector<const rx_metadata*> downlink_paths(const std::vector<rx_metadata>& m
                              [&m](const rx_metadata* p) { return p->gateway_id == m.gateway_id; });
     if (same == paths.end()) {
       paths.push_back(&m);
-    } else if (m.snr > (*same)->snr || (m.snr == (*same)->snr && m.rssi > (*same)->rssi)) {
+    } else if (better(m, **same)) {
       *same = &m;
     }
   }
-  std::stable_sort(paths.begin(), paths.end(), [](const rx_metadata* a, const rx_metadata* b) {
-    return a->snr > b->snr || (a->snr == b->snr && a->rssi > b->rssi);
-  });
+  std::stable_sort(paths.begin(), paths.end(),
+                   [](const rx_metadata* a, const rx_metadata* b) { return better(*a, *b); });
   return paths;
 }
 

@@ -16,10 +16,8 @@ namespace tether::network {
 
 // Best reception first: highest SNR, then highest RSSI (TTS and ChirpStack rank gateways this way).
 void sort_best_first(std::vector<rx_metadata>& metadata);
-// The best reception that can be answered (it carries an uplink token); nullptr when none can.
-const rx_metadata* best_downlink_path(const std::vector<rx_metadata>& metadata);
-// Every gateway that can answer, its best reception each, best first: when the best gateway's
-// transmitter is taken the next may carry the downlink.
+// Every gateway that can answer (its reception carries an uplink token), its best reception each, best
+// first: when the best gateway's transmitter is taken the next may carry the downlink.
 std::vector<const rx_metadata*> downlink_paths(const std::vector<rx_metadata>& metadata);
 
 // The band's uplink data-rate index for a received modulation; nullopt when the band has none.
