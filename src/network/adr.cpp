@@ -1,5 +1,7 @@
 #include "network/adr.hpp"
 
+#include "network/mac_commands.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -8,11 +10,6 @@ namespace tether::network {
 namespace {
 
 using lorawan::band::modulation;
-
-// Required SNR to demodulate at this spreading factor (spec/lorawan.md §3.4).
-float demodulation_floor_db(std::uint8_t spreading_factor) {
-  return -7.5f - 2.5f * (static_cast<float>(spreading_factor) - 7.0f);
-}
 
 // NbTrans from the loss seen in FCnt gaps and the current NbTrans (rows: loss below 5 %, 10 %, 30 %,
 // above; columns: NbTrans 1..3). More loss asks for more repetitions, little loss for fewer, one step
@@ -83,8 +80,9 @@ std::optional<adr_settings> adr_decision(const adr_state& state, const lorawan::
   }
   float best_snr = state.history.front().snr;
   for (const auto& u : state.history) best_snr = std::max(best_snr, u.snr);
-  const float margin =
-      best_snr - demodulation_floor_db(band.data_rates[dr].spreading_factor) - installation_margin_db;
+  const float margin = best_snr -
+                       static_cast<float>(demodulation_floor(band.data_rates[dr].spreading_factor)) -
+                       installation_margin_db;
   auto steps = static_cast<int>(std::trunc(margin / 3.0f));
 
   adr_settings target = current;
