@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 
 namespace tether::core {
@@ -30,5 +31,10 @@ class log_limiter {
   bool logged_once_ = false;
   std::uint64_t pending_ = 0;
 };
+
+// What a limited line adds when it stands for more than itself: "" or " (N such since the last line)".
+inline std::string repeat_note(std::uint64_t occurrences) {
+  return occurrences > 1 ? " (" + std::to_string(occurrences) + " such since the last line)" : std::string{};
+}
 
 }  // namespace tether::core

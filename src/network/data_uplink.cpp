@@ -243,7 +243,7 @@ void data_uplink::drop(counter reason, std::string_view detail) {
   if (!spdlog::should_log(level)) return;
   const auto n = shard_.drop_log[static_cast<std::size_t>(reason)].due();
   if (!n) return;
-  const auto also = *n > 1 ? fmt::format(" ({} such drops since the last line)", *n) : std::string{};
+  const auto also = core::repeat_note(*n);
   if (device_) {
     spdlog::log(level, "network: dropped uplink of {}/{} (DevAddr {:08X}, FCnt {}): {}: {}{}",
                 device_->device.application_id, device_->device.device_id, frame_.header.dev_addr,

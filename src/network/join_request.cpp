@@ -222,7 +222,7 @@ void join_request::drop(counter reason, std::string_view detail) {
   if (!n) return;
   spdlog::info("network: dropped join-request (DevEUI {:016X}, JoinEUI {:016X}, DevNonce {}): {}: {}{}",
                frame_.dev_eui, frame_.join_eui, frame_.dev_nonce, to_string(reason), detail,
-               *n > 1 ? fmt::format(" ({} such drops since the last line)", *n) : std::string{});
+               core::repeat_note(*n));
 }
 
 }  // namespace tether::network

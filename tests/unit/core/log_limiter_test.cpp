@@ -15,5 +15,10 @@ TEST(LogLimiter, FirstLineAtOnceThenOnePerIntervalCountingTheRest) {
   EXPECT_FALSE(limiter.due(t0 + std::chrono::milliseconds(1500)));
 }
 
+TEST(LogLimiter, RepeatNoteOnlyWhenALineStandsForMore) {
+  EXPECT_EQ(repeat_note(1), "");
+  EXPECT_EQ(repeat_note(3), " (3 such since the last line)");
+}
+
 }  // namespace
 }  // namespace tether::core
