@@ -88,6 +88,21 @@ TEST_F(otaa_join, JoinAcceptLeavesOnlyOnceTheNewSessionIsDurable) {
   EXPECT_EQ(events_.joins.size(), 1u);
 }
 
+TEST_F(otaa_join, AcceptGoesThroughTheNextGatewayWhenTheBestIsBusy) {
+  // Two devices heard at the same concentrator instant by both gateways: gw1 hears better, but its
+  // transmitter can carry only the first RX1 accept; the second goes through gw2, still in RX1.
+  const std::vector<gateway_copy> gws{{"gw1", 9.0f, -80, 5'000'000}, {"gw2", 1.0f, -100, 5'000'000}};
+  join(device_, 1, gws);
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(downlinks_.sent[0].gateway_id, "gw1");
+  join(otaa_device("otaa104", dev_eui + 1, 0x2C, "1.0.4"), 1, gws);
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_EQ(downlinks_.sent[1].gateway_id, "gw2");
+  EXPECT_EQ(downlinks_.sent[1].uplink_token, text("token-gw2"));
+  EXPECT_EQ(downlinks_.sent[1].scheduled.timestamp, 10'000'000u);  // JOIN_ACCEPT_DELAY1
+  EXPECT_EQ(stat(counter::downlink_gateway_busy), 1u);
+}
+
 TEST_F(otaa_join, RejoinStartsANewSessionWithFreshCounters) {
   const auto a1 = join(device_, 1);
   const auto a2 = join(device_, 2);
