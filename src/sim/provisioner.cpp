@@ -1,6 +1,7 @@
 #include "sim/provisioner.hpp"
 
 #include "lorawan/band/frequency_plan.hpp"
+#include "network/device_table.hpp"
 #include "registry/application_store.hpp"
 #include "registry/device_store.hpp"
 #include "registry/gateway_store.hpp"
@@ -27,18 +28,6 @@ Key random_bytes(std::mt19937_64& rng) {
 }
 
 lorawan::aes_key to_lorawan(const core::aes_key& k) { return k.bytes; }
-
-std::uint64_t to_number(const core::eui64& e) {
-  std::uint64_t v = 0;
-  for (auto b : e.bytes) v = (v << 8) | b;
-  return v;
-}
-
-std::uint32_t to_number(const core::dev_addr& a) {
-  std::uint32_t v = 0;
-  for (auto b : a.bytes) v = (v << 8) | b;
-  return v;
-}
 
 // Replaces the sim's key of `owner` with a new one.
 std::string fresh_key(registry::key_store& keys, const registry::entity_ref& owner,
@@ -112,13 +101,13 @@ rx_settings default_windows(const lorawan::band::frequency_plan& plan) {
 simulated_device to_simulated(const registry::end_device& d, const rx_settings& windows,
                               std::mt19937_64& rng) {
   if (d.activation == registry::activation_mode::otaa) {
-    otaa_keys keys{to_number(*d.dev_eui), to_number(*d.join_eui), to_lorawan(*d.app_key)};
+    otaa_keys keys{network::to_number(*d.dev_eui), network::to_number(*d.join_eui), to_lorawan(*d.app_key)};
     // A random first DevNonce: the device keeps no memory between runs.
     return simulated_device(d.device_id, keys, static_cast<std::uint16_t>(rng()), windows);
   }
-  return simulated_device(d.device_id,
-                          session{to_number(*d.dev_addr), to_lorawan(*d.nwk_s_key), to_lorawan(*d.app_s_key)},
-                          windows);
+  return simulated_device(
+      d.device_id,
+      session{network::to_number(*d.dev_addr), to_lorawan(*d.nwk_s_key), to_lorawan(*d.app_s_key)}, windows);
 }
 
 }  // namespace
