@@ -1,28 +1,11 @@
 #include "sim/receive_windows.hpp"
 
-#include <type_traits>
-#include <variant>
+#include "network/rx_windows.hpp"
 
 namespace tether::sim {
 namespace {
 
 constexpr std::uint32_t us_per_second = 1'000'000;
-
-bool same_rate(const lorawan::band::data_rate& d, const network::data_rate& dr) {
-  return std::visit(
-      [&d](const auto& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, network::lora_data_rate>) {
-          return d.mod == lorawan::band::modulation::lora && d.spreading_factor == v.spreading_factor &&
-                 d.bandwidth == v.bandwidth;
-        } else if constexpr (std::is_same_v<T, network::fsk_data_rate>) {
-          return d.mod == lorawan::band::modulation::fsk && d.bit_rate == v.bit_rate;
-        } else {
-          return false;  // LR-FHSS is uplink only
-        }
-      },
-      dr);
-}
 
 }  // namespace
 
@@ -44,13 +27,6 @@ const char* to_string(window_hit w) {
 
 std::uint32_t elapsed_us(std::uint32_t uplink_timestamp, std::uint32_t downlink_timestamp) {
   return downlink_timestamp - uplink_timestamp;  // unsigned arithmetic wraps like the concentrator
-}
-
-std::optional<std::uint8_t> data_rate_index(const lorawan::band::band& band, const network::data_rate& dr) {
-  for (std::size_t i = 0; i < band.data_rates.size(); ++i) {
-    if (same_rate(band.data_rates[i], dr)) return static_cast<std::uint8_t>(i);
-  }
-  return std::nullopt;
 }
 
 window_hit check_window(const lorawan::band::band& band, const sent_frame& up, std::uint32_t uplink_timestamp,
@@ -77,8 +53,11 @@ window_hit check_window(const lorawan::band::band& band, const sent_frame& up, s
     return window_hit::wrong_timing;
   }
   if (down.frequency != frequency) return window_hit::wrong_frequency;
-  if (*dr >= band.data_rates.size() || !same_rate(band.data_rates[*dr], down.data_rate))
+  // The network's own radio description of the DR the device listens at (US915 uplink DR4 and
+  // downlink DR12 share a modulation, so the index the downlink names cannot be looked up backwards).
+  if (auto expected = network::to_data_rate(band, *dr); !expected || *expected != down.data_rate) {
     return window_hit::wrong_data_rate;
+  }
   return hit;
 }
 

@@ -43,7 +43,4 @@ window_hit check_window(const lorawan::band::band& band, const sent_frame& up, s
 // Microseconds from the uplink to the downlink on a concentrator clock that wraps at 2^32.
 std::uint32_t elapsed_us(std::uint32_t uplink_timestamp, std::uint32_t downlink_timestamp);
 
-// The band's index of a radio data rate (lowest first); nullopt when the band has none.
-std::optional<std::uint8_t> data_rate_index(const lorawan::band::band& band, const network::data_rate& dr);
-
 }  // namespace tether::sim

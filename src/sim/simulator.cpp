@@ -3,6 +3,7 @@
 #include "core/base64.hpp"
 #include "gateway/ttsv3/codec.hpp"
 #include "lorawan/frame/parse.hpp"
+#include "network/rx_windows.hpp"
 #include "sim/application_event.hpp"
 
 #include <fmt/format.h>
@@ -449,7 +450,7 @@ void simulator::transmit(std::size_t device, const lorawan::bytes& phy, std::vec
   recent_frame f;
   f.us = us;
   f.frame.frequency = static_cast<std::uint32_t>(settings.frequency);
-  f.frame.data_rate = data_rate_index(*radio_.plan().band, settings.data_rate).value_or(0);
+  f.frame.data_rate = network::uplink_data_rate_index(*radio_.plan().band, settings.data_rate).value_or(0);
   f.frame.rx = join_request ? dev.default_windows() : dev.windows();
   f.frame.join_request = join_request;
   f.at = sim_clock::now();

@@ -229,6 +229,20 @@ TEST(receive_windows, rx1_and_rx2_one_and_two_seconds_after_the_uplink) {
   EXPECT_EQ(check_window(band, up, t, down_at(t + 2'000'000, 869'525'000, 7)), window_hit::wrong_data_rate);
 }
 
+TEST(receive_windows, us915_rx1_on_the_500_khz_downlink_channel) {
+  const auto& band = lorawan::band::us915();
+  sent_frame up;
+  up.frequency = 904'100'000;  // channel 9
+  up.data_rate = 2;            // SF8/125: RX1 is DR12, SF8/500 kHz, the modulation of uplink DR4 too
+  up.rx = rx_settings{1, 0, 923'300'000, 8};
+  const std::uint32_t t = 1'000'000;
+  auto down = down_at(t + 1'000'000, 923'900'000, 8);
+  down.data_rate = network::lora_data_rate{500'000, 8, "4/5"};
+  EXPECT_EQ(check_window(band, up, t, down), window_hit::rx1);
+  down.data_rate = network::lora_data_rate{500'000, 9, "4/5"};
+  EXPECT_EQ(check_window(band, up, t, down), window_hit::wrong_data_rate);
+}
+
 TEST(receive_windows, follow_the_devices_settings_and_the_clock_wrapping) {
   const auto& band = lorawan::band::eu868();
   const auto up = eu868_uplink(rx_settings{5, 2, 869'525'000, 3});
@@ -246,14 +260,6 @@ TEST(receive_windows, join_accepts_come_five_and_six_seconds_later_without_offse
   EXPECT_EQ(check_window(band, join, t, down_at(t + 5'000'000, 868'300'000, 7)), window_hit::rx1);
   EXPECT_EQ(check_window(band, join, t, down_at(t + 6'000'000, 869'525'000, 12)), window_hit::rx2);
   EXPECT_EQ(check_window(band, join, t, down_at(t + 1'000'000, 868'300'000, 7)), window_hit::wrong_timing);
-}
-
-TEST(receive_windows, data_rate_index_of_a_radio_rate) {
-  const auto& band = lorawan::band::eu868();
-  EXPECT_EQ(data_rate_index(band, network::lora_data_rate{125'000, 12, "4/5"}), 0);
-  EXPECT_EQ(data_rate_index(band, network::lora_data_rate{125'000, 7, "4/5"}), 5);
-  EXPECT_EQ(data_rate_index(band, network::lora_data_rate{250'000, 7, "4/5"}), 6);
-  EXPECT_FALSE(data_rate_index(band, network::lora_data_rate{500'000, 7, "4/5"}));
 }
 
 // ---------------------------------------------------------------------------------------------------
