@@ -82,13 +82,13 @@ class counting_events : public network::event_sink {
 // A gateway that transmits everything and acknowledges at once.
 class acking_gateway : public network::downlink_sink {
  public:
-  bool send_downlink(const network::downlink_tx& tx) override {
+  network::send_result send_downlink(const network::downlink_tx& tx) override {
     scheduled.fetch_add(1, std::memory_order_relaxed);
     network::tx_ack ack;
     ack.gateway_id = tx.gateway_id;
     ack.downlink_id = tx.id;
     core->handle_tx_ack(ack);  // posts to the shard: no re-entrance
-    return true;
+    return network::send_result::awaiting_tx_ack;
   }
   network::uplink_handler* core = nullptr;
   std::atomic<std::uint64_t> scheduled{0};

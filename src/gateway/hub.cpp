@@ -70,21 +70,23 @@ void hub::count_drop(const std::string& gateway_id, std::string_view reason) {
   e.facts.last_seen = std::chrono::system_clock::now();
 }
 
-bool hub::send_downlink(const network::downlink_tx& tx) {
+network::send_result hub::send_downlink(const network::downlink_tx& tx) {
   frontend* via = nullptr;
   {
     std::lock_guard lock(mutex_);
     auto it = gateways_.find(tx.gateway_id);
     if (it == gateways_.end() || !it->second.via) {
       spdlog::debug("downlink {} for {} not sent: the gateway is not connected", tx.id, tx.gateway_id);
-      return false;
+      return network::send_result::not_connected;
     }
     via = it->second.via;
     auto& e = touch(tx.gateway_id);
     ++e.facts.downlinks;
   }
   // Frontends outlive the hub's use of them (main owns both), so calling outside the lock is safe.
-  return via->transmit(tx);
+  if (!via->transmit(tx)) return network::send_result::not_connected;
+  return via->acknowledges_transmissions() ? network::send_result::awaiting_tx_ack
+                                           : network::send_result::sent;
 }
 
 bool hub::connected(std::string_view gateway_id) const {

@@ -27,6 +27,8 @@ class frontend {
   virtual std::string_view protocol() const = 0;  // "ttsv3", "ttnv2", ...
   // False when the gateway is no longer connected through this frontend.
   virtual bool transmit(const network::downlink_tx& tx) = 0;
+  // Whether the protocol reports each transmission with a TxAck (TTS v3 does, TTN v2 does not).
+  virtual bool acknowledges_transmissions() const { return true; }
 };
 
 // What the hub knows of one gateway, as shown by `tether gateway show`.
@@ -69,7 +71,7 @@ class hub : public network::downlink_sink {
   void count_drop(const std::string& gateway_id, std::string_view reason);
 
   // network::downlink_sink
-  bool send_downlink(const network::downlink_tx& tx) override;
+  network::send_result send_downlink(const network::downlink_tx& tx) override;
 
   bool connected(std::string_view gateway_id) const;
   // Gateways whose revision is above `after` (all with 0).

@@ -509,7 +509,7 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
                                 item_it->correlation_ids.end());
     }
     tx.correlation_ids.push_back("ns:downlink:" + std::to_string(tx.id));
-    if (!shard_.out.downlinks.send_downlink(tx)) {
+    if (shard_.out.downlinks.send_downlink(tx) == send_result::not_connected) {
       shard_.out.counters.add(counter::downlink_refused);
       if (airtime) shard_.release_airtime(tx.gateway_id, w.settings.timestamp);
       continue;
@@ -601,7 +601,7 @@ void downlink_scheduler::try_class_c(device_entry& device) {
   tx.scheduled = *settings;
   tx.correlation_ids = item_it->correlation_ids;
   tx.correlation_ids.push_back("ns:downlink:" + std::to_string(tx.id));
-  if (!shard_.out.downlinks.send_downlink(tx)) {
+  if (shard_.out.downlinks.send_downlink(tx) == send_result::not_connected) {
     shard_.out.counters.add(counter::downlink_refused);
     if (airtime) shard_.release_airtime(tx.gateway_id, settings->timestamp);
     spdlog::info("network: Class C downlink of {}/{} held: gateway {} is not connected",

@@ -168,7 +168,7 @@ void join_request::send_when_durable(pending_accept accept) {
       tx.scheduled = w.settings;
       tx.correlation_ids.resize(base);
       tx.correlation_ids.push_back("ns:transmission:" + std::to_string(tx.id));
-      if (shard.out.downlinks.send_downlink(tx)) {
+      if (shard.out.downlinks.send_downlink(tx) != send_result::not_connected) {
         shard.out.counters.add(counter::joins_accepted);
         shard.out.events.on_join(e);
         return;

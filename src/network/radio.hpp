@@ -149,12 +149,18 @@ struct downlink_tx {
   friend bool operator==(const downlink_tx&, const downlink_tx&) = default;
 };
 
-// Where the core sends downlinks (implemented by gateway::hub). Returns false when the gateway is
-// not connected, so the scheduler can try another path or window.
+// What the gateway side did with a downlink the core handed it.
+enum class send_result : std::uint8_t {
+  not_connected,    // the gateway is not connected (or refused it): try another path or window
+  awaiting_tx_ack,  // handed to a gateway whose protocol acknowledges transmissions: a tx_ack follows
+  sent,             // handed to a gateway whose protocol never acknowledges (TTN v2): count it sent now
+};
+
+// Where the core sends downlinks (implemented by gateway::hub).
 class downlink_sink {
  public:
   virtual ~downlink_sink() = default;
-  virtual bool send_downlink(const downlink_tx& tx) = 0;
+  virtual send_result send_downlink(const downlink_tx& tx) = 0;
 };
 
 // What gateway frontends feed into (implemented by network::server; the hub forwards to it).

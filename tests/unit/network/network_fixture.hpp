@@ -67,7 +67,7 @@ class recording_events : public event_sink {
 
 class recording_downlinks : public downlink_sink {
  public:
-  bool send_downlink(const downlink_tx& tx) override {
+  send_result send_downlink(const downlink_tx& tx) override {
     std::lock_guard lock(mutex_);
     offered.push_back(tx);
     const bool ok = offered.size() > refuse_first_n && accepted_count < accept_first_n;
@@ -75,7 +75,7 @@ class recording_downlinks : public downlink_sink {
       ++accepted_count;
       sent.push_back(tx);
     }
-    return ok;
+    return ok ? send_result::awaiting_tx_ack : send_result::not_connected;
   }
   std::size_t accept_first_n = 1000;  // the gateway refuses later offers (e.g. 0: RX1 and RX2 fail)
   std::size_t refuse_first_n = 0;     // the gateway refuses the first offers (e.g. 1: RX1 fails)
