@@ -6,9 +6,10 @@
 //
 //   gateway_bench --gateways 1000 --seconds 10 --workers 1 --qos 0
 
+#include "gateway/gateway_realm.hpp"
 #include "gateway/hub.hpp"
 #include "gateway/ttsv3/codec.hpp"
-#include "gateway/ttsv3/gateway_realm.hpp"
+#include "gateway/ttsv3/format.hpp"
 #include "mqtt/broker.hpp"
 #include "mqtt/client/client.hpp"
 #include "mqtt/listener.hpp"
@@ -135,7 +136,7 @@ int main(int argc, char** argv) {
   gateway::hub hub;
   counting_core core;
   hub.set_core(core);
-  gateway::ttsv3::gateway_realm realm(keys, hub);
+  gateway::gateway_realm realm(keys, hub, std::make_unique<gateway::ttsv3::format>());
   mqtt::broker broker(realm, {}, workers.size(), workers.system().context().get_executor());
   mqtt::listener listener(workers, broker, {boost::asio::ip::make_address("127.0.0.1"), 0}, "gateway-v3");
   const auto endpoint = listener.local_endpoint();

@@ -5,9 +5,10 @@
 #include "application/ttsv3/application_realm.hpp"
 #include "cli/commands.hpp"
 #include "cli/registry_poller.hpp"
+#include "gateway/gateway_realm.hpp"
 #include "gateway/gateway_state_writer.hpp"
 #include "gateway/hub.hpp"
-#include "gateway/ttsv3/gateway_realm.hpp"
+#include "gateway/ttsv3/format.hpp"
 #include "gateway/ttsv3/protobuf_logging.hpp"
 #include "mqtt/broker.hpp"
 #include "mqtt/listener.hpp"
@@ -236,9 +237,10 @@ int serve(const serve_options& o) {
   // The gateway API (The Things Stack v3). Gateway sessions are ephemeral and nothing is retained.
   mqtt::broker_options gateway_options;
   gateway_options.max_packet_size = o.mqtt_max_packet_size;
-  auto* gateway_v3 = add_realm(std::make_unique<gateway::ttsv3::gateway_realm>(keys, hub), gateway_options,
-                               false, o.gateway_v3_listen, o.gateway_v3_tls_listen, o.gateway_v3_ws_listen,
-                               o.gateway_v3_wss_listen);
+  auto* gateway_v3 = add_realm(
+      std::make_unique<gateway::gateway_realm>(keys, hub, std::make_unique<gateway::ttsv3::format>()),
+      gateway_options, false, o.gateway_v3_listen, o.gateway_v3_tls_listen, o.gateway_v3_ws_listen,
+      o.gateway_v3_wss_listen);
   gateway::gateway_state_writer gateway_state(db_path, hub, workers.system().context().get_executor());
 
   // The application API (The Things Stack style JSON), with persistent sessions.

@@ -14,6 +14,9 @@ hub::entry& hub::touch(const std::string& gateway_id) {
 void hub::connect(const std::string& gateway_id, frontend& via, std::string remote_address) {
   std::lock_guard lock(mutex_);
   auto& e = touch(gateway_id);
+  // A takeover through the same frontend keeps the ring: a TxAck may still come for the old connection.
+  if (e.via != &via || !via.acknowledges_transmissions()) e.sent.reset();
+  if (via.acknowledges_transmissions() && !e.sent) e.sent = std::make_unique<downlink_ring>();
   e.via = &via;
   e.facts.connected = true;
   e.facts.protocol = std::string(via.protocol());
@@ -27,6 +30,7 @@ void hub::disconnect(const std::string& gateway_id, const frontend& via) {
   if (it == gateways_.end() || it->second.via != &via) return;
   auto& e = touch(gateway_id);
   e.via = nullptr;
+  e.sent.reset();
   e.facts.connected = false;
   e.facts.disconnected_at = std::chrono::system_clock::now();
 }
@@ -53,12 +57,13 @@ void hub::handle_status(network::gateway_status status) {
   if (core_) core_->handle_status(status);
 }
 
-void hub::handle_tx_ack(const network::tx_ack& ack) {
+void hub::handle_tx_ack(network::tx_ack ack) {
   {
     std::lock_guard lock(mutex_);
     auto& e = touch(ack.gateway_id);
     ++e.facts.tx_acks;
     e.facts.last_seen = ack.received_at;
+    if (ack.downlink_id == 0 && e.sent) ack.downlink_id = e.sent->match(ack.correlation_ids);
   }
   if (core_) core_->handle_tx_ack(ack);
 }
@@ -72,6 +77,7 @@ void hub::count_drop(const std::string& gateway_id, std::string_view reason) {
 
 network::send_result hub::send_downlink(const network::downlink_tx& tx) {
   frontend* via = nullptr;
+  network::downlink_tx out = tx;
   {
     std::lock_guard lock(mutex_);
     auto it = gateways_.find(tx.gateway_id);
@@ -82,9 +88,11 @@ network::send_result hub::send_downlink(const network::downlink_tx& tx) {
     via = it->second.via;
     auto& e = touch(tx.gateway_id);
     ++e.facts.downlinks;
+    // Remembered before it leaves, so even the fastest TxAck finds it.
+    if (e.sent) out.correlation_ids.push_back(e.sent->add(tx.id));
   }
   // Frontends outlive the hub's use of them (main owns both), so calling outside the lock is safe.
-  if (!via->transmit(tx)) return network::send_result::not_connected;
+  if (!via->transmit(out)) return network::send_result::not_connected;
   return via->acknowledges_transmissions() ? network::send_result::awaiting_tx_ack
                                            : network::send_result::sent;
 }

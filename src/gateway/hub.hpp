@@ -1,10 +1,12 @@
 #pragma once
 // The meeting point of gateway frontends and the network core: which gateway is connected through
-// which frontend, per-gateway traffic counters and last status, and the routing of downlinks back to
-// the frontend that holds the gateway. Frontends call it from their worker threads; it forwards
-// uplinks, statuses and TxAcks to the core (network::uplink_handler) and implements the core's
-// network::downlink_sink.
+// which frontend, per-gateway traffic counters and last status, the routing of downlinks back to the
+// frontend that holds the gateway, and TxAck matching for every frontend whose protocol acknowledges
+// transmissions (a downlink_ring per such gateway, none for the others). Frontends call it from their
+// worker threads; it forwards uplinks, statuses and TxAcks to the core (network::uplink_handler) and
+// implements the core's network::downlink_sink.
 
+#include "gateway/downlink_ring.hpp"
 #include "network/radio.hpp"
 
 #include <atomic>
@@ -25,7 +27,8 @@ class frontend {
  public:
   virtual ~frontend() = default;
   virtual std::string_view protocol() const = 0;  // "ttsv3", "ttnv2", ...
-  // False when the gateway is no longer connected through this frontend.
+  // False when the gateway is no longer connected through this frontend. When the protocol
+  // acknowledges transmissions, tx carries the hub's `gs:down:token:<n>` correlation ID last.
   virtual bool transmit(const network::downlink_tx& tx) = 0;
   // Whether the protocol reports each transmission with a TxAck (TTS v3 does, TTN v2 does not).
   virtual bool acknowledges_transmissions() const { return true; }
@@ -66,11 +69,13 @@ class hub : public network::downlink_sink {
 
   void handle_uplink(network::gateway_uplink up);
   void handle_status(network::gateway_status status);
-  void handle_tx_ack(const network::tx_ack& ack);
+  // Fills in ack.downlink_id from the gateway's downlink_ring (left as is when nothing matches) and
+  // hands the ack to the core.
+  void handle_tx_ack(network::tx_ack ack);
   // A message from `gateway_id` was dropped (malformed, invalid): counted per reason.
   void count_drop(const std::string& gateway_id, std::string_view reason);
 
-  // network::downlink_sink
+  // network::downlink_sink: awaiting_tx_ack or sent, as the gateway's frontend acknowledges or not.
   network::send_result send_downlink(const network::downlink_tx& tx) override;
 
   bool connected(std::string_view gateway_id) const;
@@ -82,6 +87,7 @@ class hub : public network::downlink_sink {
   struct entry {
     gateway_snapshot facts;
     frontend* via = nullptr;
+    std::unique_ptr<downlink_ring> sent;  // while connected through a frontend that acknowledges
   };
   entry& touch(const std::string& gateway_id);  // mutex_ held
 

@@ -3,6 +3,7 @@
 // the struct holds no floats (NaN never equals itself).
 
 #include "gateway/ttsv3/codec.hpp"
+#include "gateway/uplink_token.hpp"
 
 #include <cstdint>
 #include <cstdlib>
@@ -13,6 +14,8 @@ namespace {
 
 using namespace tether;
 using namespace tether::gateway::ttsv3;
+using tether::gateway::decode_uplink_token;
+using tether::gateway::encode_uplink_token;
 
 std::span<const std::uint8_t> bytes_of(const std::string& s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
@@ -25,6 +28,7 @@ void check_uplink(std::span<const std::uint8_t> data) {
   if (!up) return;
   const auto once = encode_uplink(*up);
   auto again = decode_uplink(bytes_of(once), "gw1", now);
+  if (again) gateway::stamp_uplink_tokens(*again, "gw1");  // as the realm does
   if (!again || again->raw_payload != up->raw_payload ||
       again->rx_metadata.size() != up->rx_metadata.size() || again->correlation_ids != up->correlation_ids ||
       again->settings.data_rate != up->settings.data_rate) {

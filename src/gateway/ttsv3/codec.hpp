@@ -17,8 +17,8 @@ namespace tether::gateway::ttsv3 {
 inline constexpr std::size_t max_antennas = 8;
 inline constexpr std::size_t max_correlation_id_length = 100;
 
-// Server side (the realm). gateway_id is the authenticated connection's gateway; received_at the
-// server time the PUBLISH arrived, which overwrites whatever the gateway claims.
+// Server side (the format the realm uses). gateway_id is the authenticated connection's gateway; received_at
+// the server time the PUBLISH arrived, which overwrites whatever the gateway claims.
 result<network::gateway_uplink> decode_uplink(std::span<const std::uint8_t> payload,
                                               std::string_view gateway_id, network::time_point received_at);
 result<network::gateway_status> decode_status(std::span<const std::uint8_t> payload,
@@ -35,6 +35,3 @@ std::string encode_tx_ack(const network::tx_ack& ack);
 result<network::downlink_tx> decode_gateway_down(std::span<const std::uint8_t> payload);
 
 }  // namespace tether::gateway::ttsv3
-
-// The uplink token lives in its own header but belongs to the same API.
-#include "gateway/ttsv3/uplink_token.hpp"

@@ -1,5 +1,5 @@
-// v3/{gateway}/down: network::downlink_tx <-> GatewayDown{DownlinkMessage} (spec §1.5). The realm
-// appends gs:down:token:<n> to the correlation IDs before calling encode_gateway_down.
+// v3/{gateway}/down: network::downlink_tx <-> GatewayDown{DownlinkMessage} (spec §1.5). The hub
+// appends gs:down:token:<n> to the correlation IDs before the realm calls encode_gateway_down.
 
 #include "gateway/ttsv3/codec.hpp"
 #include "gateway/ttsv3/codec_pb.hpp"

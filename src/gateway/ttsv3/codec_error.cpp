@@ -37,8 +37,6 @@ class codec_category_impl final : public boost::system::error_category {
         return "gateway status exceeds limits";
       case codec_error::unknown_tx_result:
         return "unknown TxAck result";
-      case codec_error::invalid_uplink_token:
-        return "invalid uplink token";
       case codec_error::invalid_time:
         return "time out of range";
       case codec_error::missing_downlink:

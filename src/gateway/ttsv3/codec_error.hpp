@@ -23,7 +23,6 @@ enum class codec_error {
   invalid_correlation_id,  // longer than 100 characters
   invalid_status,          // a GatewayStatus limit of spec §1.7 exceeded
   unknown_tx_result,       // a TxAcknowledgment result that is not a defined value
-  invalid_uplink_token,    // not an UplinkToken this codec wrote
   invalid_time,            // a Timestamp outside 1678..2261 or with nanos outside 0..999999999
   missing_downlink,        // GatewayDown without a DownlinkMessage
 };

@@ -1,7 +1,7 @@
 #pragma once
 // Internal to the codec's .cpp files: conversions between the generated protobuf classes and the
-// neutral radio structs, shared by the uplink, status, TxAck, downlink and token codecs. Nothing
-// outside src/gateway/ttsv3/codec_*.cpp and uplink_token.cpp may include this header.
+// neutral radio structs, shared by the uplink, status, TxAck and downlink codecs. Nothing outside
+// src/gateway/ttsv3/codec_*.cpp may include this header.
 
 #include "gateway/ttsv3/codec_error.hpp"
 #include "network/radio.hpp"

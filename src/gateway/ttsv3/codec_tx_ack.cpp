@@ -1,5 +1,5 @@
 // v3/{gateway}/down/ack: TxAcknowledgment <-> network::tx_ack (spec §1.8). Matching the ack to its
-// downlink (the gs:down:token:<n> correlation ID) is the realm's job, so downlink_id stays 0 here.
+// downlink (the gs:down:token:<n> correlation ID) is the hub's job, so downlink_id stays 0 here.
 
 #include "gateway/ttsv3/codec.hpp"
 #include "gateway/ttsv3/codec_pb.hpp"

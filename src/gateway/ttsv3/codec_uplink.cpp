@@ -42,10 +42,7 @@ result<network::rx_metadata> from_pb(const pb::RxMetadata& md, std::string_view 
     out.gps_time = *t;
   }
   out.received_at = received_at;
-  // Only antenna 0 can transmit a Class A answer (spec §1.3); whatever the gateway sent is replaced.
-  if (out.antenna_index == 0) {
-    out.uplink_token = encode_uplink_token({std::string(gateway_id), 0, out.timestamp, received_at});
-  }
+  // The gateway's uplink_token is ignored: the realm stamps its own (gateway/uplink_token.hpp).
   return out;
 }
 

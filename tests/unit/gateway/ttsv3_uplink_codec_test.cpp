@@ -50,14 +50,14 @@ network::gateway_uplink small_uplink() {
   return up;
 }
 
-// What decode_uplink makes of `sent`: server time everywhere, the gateway's ID, a token on antenna 0.
+// What decode_uplink makes of `sent`: server time everywhere, the gateway's ID, no uplink token (the
+// realm stamps its own: tests/unit/gateway/uplink_token_test.cpp).
 network::gateway_uplink as_received(network::gateway_uplink sent, network::time_point now) {
   sent.received_at = now;
   for (auto& md : sent.rx_metadata) {
     md.gateway_id = gw;
     md.received_at = now;
     md.uplink_token.clear();
-    if (md.antenna_index == 0) md.uplink_token = encode_uplink_token({std::string(gw), 0, md.timestamp, now});
   }
   return sent;
 }
@@ -106,8 +106,7 @@ TEST(ttsv3_uplink, round_trips_every_rx_metadata_field_on_two_antennas) {
   auto decoded = decode_uplink(bytes_of(encode_uplink(up)), gw, now);
   ASSERT_TRUE(decoded) << decoded.error().message();
   EXPECT_EQ(*decoded, as_received(up, now));
-  EXPECT_FALSE(decoded->rx_metadata[0].uplink_token.empty());
-  EXPECT_TRUE(decoded->rx_metadata[1].uplink_token.empty());  // only antenna 0 may answer Class A
+  EXPECT_TRUE(decoded->rx_metadata[0].uplink_token.empty());  // the gateway's claim is ignored
 }
 
 TEST(ttsv3_uplink, round_trips_fsk_and_lrfhss) {
@@ -183,7 +182,7 @@ TEST(ttsv3_uplink, rx_metadata_field_numbers) {
   EXPECT_EQ(m.channel_index, 9u);
   EXPECT_EQ(m.gps_time, at(13));
   EXPECT_EQ(m.received_at, now);
-  EXPECT_EQ(m.uplink_token, encode_uplink_token({"gw1", 0, 30, now}));
+  EXPECT_TRUE(m.uplink_token.empty());  // the realm stamps its own
 }
 
 TEST(ttsv3_uplink, tolerates_fields_it_does_not_use) {
