@@ -25,11 +25,12 @@ class GatewayFrontend:
     """What the suite needs from a frontend (documentation; frontends implement it duck-typed)."""
     name = "abstract"
     listen_flag = "--gateway-xx-listen"
+    acknowledges_transmissions = True  # False for TTN v2: it has no tx_ack topic
 
     def credentials(self, gateway_id, key):  # -> dict(client_id=..., username=..., password=...)
         raise NotImplementedError
 
-    def topic(self, gateway_id, kind):  # kind: up, status, tx_ack, down, errors
+    def topic(self, gateway_id, kind):  # kind: up, status, tx_ack, down, errors; None if the format has none
         raise NotImplementedError
 
     def uplink(self, gateway_id, raw_payload, **radio):  # -> bytes
@@ -118,10 +119,6 @@ def test_gateway_key_connects(env):
     env.wait_state("gw-a", lambda s: s and not s.get("connected"), "disconnected")
 
 
-def test_username_with_tenant_is_accepted(env):
-    env.client("gw-a", username="gw-a@ttn").disconnect()
-
-
 @pytest.mark.parametrize("case", ["wrong_secret", "other_gateways_key", "no_link_right", "unknown_gateway",
                                   "no_password", "malformed_username"])
 def test_bad_credentials_are_refused(env, case):
@@ -186,6 +183,8 @@ def test_own_read_topics_can_be_subscribed(env, frontend, kind):
 
 @pytest.mark.parametrize("kind", ["up", "status", "tx_ack"])
 def test_write_only_topics_cannot_be_subscribed(env, frontend, kind):
+    if frontend.topic("gw-a", kind) is None:
+        pytest.skip(f"{frontend.name} has no {kind} topic")
     c = env.client("gw-a")
     assert c.subscribe(frontend.topic("gw-a", kind), 0) == [128]
     c.disconnect()
@@ -195,7 +194,7 @@ def test_write_only_topics_cannot_be_subscribed(env, frontend, kind):
 def test_other_gateways_topics_cannot_be_subscribed(env, frontend, kind):
     c = env.client("gw-a")
     assert c.subscribe(frontend.topic("gw-b", kind), 0) == [128]
-    assert c.subscribe("v3/+/x", 0) == [128]
+    assert c.subscribe(frontend.topic("+", "up"), 0) == [128]  # every gateway's uplinks: none readable
     c.disconnect()
 
 

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.tether_only
 class TtsV3:
     name = "ttsv3"
     listen_flag = "--gateway-v3-listen"
+    acknowledges_transmissions = True
 
     def credentials(self, gateway_id, key):
         return {"client_id": None, "username": gateway_id, "password": key}
@@ -74,6 +75,17 @@ class TtsV3:
 @pytest.fixture
 def frontend():
     return TtsV3()
+
+
+def test_username_with_tenant_is_accepted(env):
+    """Multi-tenant The Things Stack: username `gateway-id@tenant-id` (moved from gateway_conformance.py)."""
+    env.client("gw-a", username="gw-a@ttn").disconnect()
+
+
+def test_subscription_to_an_unknown_topic_is_refused(env):
+    c = env.client("gw-a")
+    assert c.subscribe("v3/+/x", 0) == [128]  # (moved from gateway_conformance.py)
+    c.disconnect()
 
 
 @pytest.mark.parametrize("case,reason", [
