@@ -34,6 +34,7 @@ namespace {
 
 // The flags of the core; each frontend module holds its own.
 struct core_options {
+  std::string config_file;
   std::string data_dir = "data";
   std::string log_level = "info";
   std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
@@ -55,7 +56,9 @@ struct core_options {
 };
 
 void add_core_flags(CLI::App& cmd, core_options& o) {
-  cmd.set_config("--config", "", "TOML configuration file (keys are the flag names)");
+  flag(cmd, "config", o.config_file,
+       "TOML file whose keys are flag names (the command line and TETHER_* win)")
+      ->check(CLI::ExistingFile);
   flag(cmd, "data-dir", o.data_dir, "Directory for the database and state");
   flag(cmd, "log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
@@ -195,7 +198,8 @@ void add_serve_command(CLI::App& app, command_context& ctx) {
   auto* cmd = app.add_subcommand("serve", "Run the server");
   add_core_flags(*cmd, s->core);
   for (auto& m : s->modules) m->add_flags(*cmd);
-  cmd->callback([s, &ctx] {
+  cmd->callback([s, cmd, &ctx] {
+    if (!s->core.config_file.empty()) apply_config_file(*cmd, s->core.config_file);
     try {
       ctx.exit_code = serve(s->core, s->modules);
     } catch (const std::exception& e) {
