@@ -139,6 +139,14 @@ void run_until_signal(mqtt::worker_pool& workers, const std::string& data_dir) {
   workers.run();
 }
 
+// Modules release what refers to the core before the core goes, last built first.
+struct stop_on_exit {
+  const frontend_modules& modules;
+  ~stop_on_exit() {
+    for (auto m = modules.rbegin(); m != modules.rend(); ++m) (*m)->stop();
+  }
+};
+
 int serve(const core_options& o, const frontend_modules& modules) {
   spdlog::set_level(spdlog::level::from_str(o.log_level));
   gateway::ttsv3::route_protobuf_logs_to_spdlog();
@@ -165,8 +173,17 @@ int serve(const core_options& o, const frontend_modules& modules) {
   bus.set_downlink_handler(network_server);
   gateway::gateway_state_writer gateway_state(db_path, hub, system);
 
-  serve_context ctx{workers, db_path, mqtt_state, keys, hub, bus, network_server, tls, broker_defaults_of(o),
-                    realms};
+  serve_context ctx{.workers = workers,
+                    .database_path = db_path,
+                    .mqtt_state = mqtt_state,
+                    .keys = keys,
+                    .hub = hub,
+                    .bus = bus,
+                    .network = network_server,
+                    .tls = tls,
+                    .broker_defaults = broker_defaults_of(o),
+                    .realms = realms};
+  const stop_on_exit stopper{modules};  // also when a later module fails to build
   for (const auto& m : modules) m->build(ctx);
   if (realms.listener_count() == 0) {
     spdlog::warn("no listener is enabled (try --mqtt-listen 127.0.0.1:1883 --mqtt-allow-anonymous)");
@@ -180,6 +197,7 @@ int serve(const core_options& o, const frontend_modules& modules) {
   });
 
   realms.start("0.1.0");
+  for (const auto& m : modules) m->start();
   gateway_state.start();
   registry_changes.start();
   run_until_signal(workers, o.data_dir);

@@ -42,8 +42,15 @@ class frontend_module {
   // Called once, when the command is declared; the values are read in build().
   virtual void add_flags(CLI::App& cmd) = 0;
   // Called once, after the core is built and before anything runs. A module whose listeners are all
-  // off builds nothing.
+  // off builds nothing. Realms go to ctx.realms; anything else the module makes it keeps itself.
   virtual void build(serve_context& ctx) = 0;
+  // Called once everything is built and the listeners are open, before the workers run (timers,
+  // outbound connections).
+  virtual void start() {}
+  // Called once when serve ends (after the workers stopped, or when a module failed to build), while
+  // the context still lives: flush, and release whatever refers to the context. Must not throw, and
+  // must do nothing for a module that built nothing.
+  virtual void stop() {}
 };
 
 }  // namespace tether::cli
