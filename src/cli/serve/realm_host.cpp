@@ -47,13 +47,16 @@ mqtt::broker& realm_host::add(std::unique_ptr<mqtt::realm> realm, const realm_se
 void realm_host::open(mqtt::broker& target, const std::string& flag_name, const std::string& address,
                       mqtt::transport_kind kind) {
   if (address.empty()) return;
-  boost::asio::ssl::context* tls = nullptr;
-  if (is_secure(kind) && !(tls = tls_context(flag_name, address))) return;
   boost::asio::ip::tcp::endpoint endpoint;
   try {
     endpoint = mqtt::parse_endpoint(address);
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error("--" + flag_name + ": " + e.what());
+  }
+  boost::asio::ssl::context* tls = nullptr;
+  if (is_secure(kind)) {
+    tls = tls_context(flag_name, address);
+    if (!tls) return;  // warned
   }
   try {
     listeners_.push_back(std::make_unique<mqtt::listener>(workers_, target, endpoint,
