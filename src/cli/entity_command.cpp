@@ -1,0 +1,72 @@
+#include "cli/entity_command.hpp"
+
+namespace tether::cli {
+
+std::string command_name(const entity_spec& spec, std::string_view verb) {
+  return spec.command + " " + std::string(verb);
+}
+
+std::string subject_of(const entity_spec& spec, const entity_key& key) {
+  std::string joined;
+  for (const auto& part : key) {
+    if (!joined.empty()) joined += '/';
+    joined += part;
+  }
+  return spec.subject_noun + " " + in_quotes(joined);
+}
+
+CLI::App& add_entity_verb(CLI::App& parent, const entity_spec& spec, const std::string& verb,
+                          const std::string& help, entity_args& a, std::size_t parts) {
+  auto* cmd = parent.add_subcommand(verb, help);
+  a.key.assign(parts, std::string());
+  for (std::size_t i = 0; i < parts; ++i) {
+    const auto& part = spec.key.at(i);
+    const auto& text = verb == "create" && !part.create_help.empty() ? part.create_help : part.help;
+    cmd->add_option(part.name, a.key[i], text)->required();
+  }
+  return *cmd;
+}
+
+int check_key(const entity_spec& spec, std::string_view command, const entity_key& key) {
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    const auto& part = spec.key.at(i);
+    if (part.valid && !part.valid(key[i])) {
+      return fail(command, part.noun + " " + in_quotes(key[i]), registry::registry_error::invalid_id);
+    }
+  }
+  return 0;
+}
+
+namespace detail {
+
+CLI::App& add_entity_group(CLI::App& app, const entity_spec& spec, const std::string& description) {
+  auto* cmd = app.add_subcommand(spec.command.substr(spec.command.rfind(' ') + 1), description);
+  cmd->require_subcommand(1);
+  return *cmd;
+}
+
+CLI::App& add_list_verb(CLI::App& parent, const entity_spec& spec, entity_args& a) {
+  auto& cmd = add_entity_verb(parent, spec, "list", spec.list_help, a, spec.scope.parts);
+  if (spec.scope.add_flags) spec.scope.add_flags(cmd, a.key);
+  add_registry_flags(cmd, a.flags);
+  return cmd;
+}
+
+int resolve_scope(const entity_spec& spec, std::string_view command, entity_key& scope) {
+  return spec.scope.resolve ? spec.scope.resolve(command, scope) : check_key(spec, command, scope);
+}
+
+std::string scope_subject(const entity_spec& spec, const entity_key& scope) {
+  if (spec.scope.subject) return spec.scope.subject(scope);
+  if (scope.empty()) return spec.subject_noun;
+  return spec.key.at(scope.size() - 1).noun + " " + in_quotes(scope.back());
+}
+
+nlohmann::json deleted_json(const entity_spec& spec, const entity_key& key) {
+  auto fields = nlohmann::json::object();
+  for (std::size_t i = 0; i < key.size(); ++i) fields[spec.key.at(i).json_field] = key[i];
+  return nlohmann::json{{"deleted", fields}};
+}
+
+}  // namespace detail
+}  // namespace tether::cli
