@@ -44,34 +44,30 @@ void print_table(const std::vector<registry::application>& applications) {
   for (const auto& app : applications) std::cout << std::setw(37) << app.application_id << app.name << '\n';
 }
 
-void print_details(storage::database&, const registry::application& app) {
-  std::cout << "application_id: " << app.application_id << '\n'
-            << "name:           " << app.name << '\n'
-            << "created_at:     " << format_time(app.created_at) << '\n';
-}
-
-std::shared_ptr<const entity_table<registry::application>> application_table() {
+entity_table<registry::application> application_table() {
   using key = const entity_key&;
-  return std::make_shared<const entity_table<registry::application>>(entity_table<registry::application>{
+  return {
       .spec = {.command = "application",
-               .subject_noun = "application",
                .key = {{"ID", "Application ID", "Application ID (3-36 of a-z, 0-9, '-')", "application",
                         "application_id"}},
-               .list_help = "List applications",
-               .show_help = "Show one application",
-               .delete_help = "Delete an application with its devices and API keys",
+               .help = {.list = "List applications",
+                        .show = "Show one application",
+                        .remove = "Delete an application with its devices and API keys"},
                .empty_text = [](key) { return std::string("No applications."); },
                .deleted_text =
                    [](key k) { return "Deleted application " + k[0] + " with its devices and API keys"; }},
       .to_json = to_json,
       .print_table = print_table,
-      .list = [](storage::database& db, key) -> registry::result<std::vector<registry::application>> {
-        return registry::application_store(db).list();
-      },
-      .get = [](storage::database& db, key k) { return registry::application_store(db).get(k[0]); },
-      .print_details = print_details,
-      .remove = [](storage::database& db, key k) { return registry::application_store(db).remove(k[0]); },
-  });
+      .list = list_every<registry::application_store, registry::application>,
+      .get = get_by_id<registry::application_store>,
+      .print_details =
+          [](storage::database&, const registry::application& app) {
+            std::cout << "application_id: " << app.application_id << '\n'
+                      << "name:           " << app.name << '\n'
+                      << "created_at:     " << format_time(app.created_at) << '\n';
+          },
+      .remove = remove_by_id<registry::application_store>,
+  };
 }
 
 }  // namespace

@@ -12,7 +12,7 @@ std::string subject_of(const entity_spec& spec, const entity_key& key) {
     if (!joined.empty()) joined += '/';
     joined += part;
   }
-  return spec.subject_noun + " " + in_quotes(joined);
+  return (spec.subject_noun.empty() ? spec.command : spec.subject_noun) + " " + in_quotes(joined);
 }
 
 CLI::App& add_entity_verb(CLI::App& parent, const entity_spec& spec, const std::string& verb,
@@ -45,20 +45,27 @@ CLI::App& add_entity_group(CLI::App& app, const entity_spec& spec, const std::st
   return *cmd;
 }
 
-CLI::App& add_list_verb(CLI::App& parent, const entity_spec& spec, entity_args& a) {
-  auto& cmd = add_entity_verb(parent, spec, "list", spec.list_help, a, spec.scope.parts);
-  if (spec.scope.add_flags) spec.scope.add_flags(cmd, a.key);
-  add_registry_flags(cmd, a.flags);
-  return cmd;
-}
-
-int resolve_scope(const entity_spec& spec, std::string_view command, entity_key& scope) {
-  return spec.scope.resolve ? spec.scope.resolve(command, scope) : check_key(spec, command, scope);
+void add_stored_verb(CLI::App& parent, command_context& ctx, std::shared_ptr<const entity_spec> spec,
+                     const std::string& verb, stored_body body) {
+  auto a = std::make_shared<entity_args>();
+  const bool list = verb == "list";
+  const auto& help = list ? spec->help.list : verb == "show" ? spec->help.show : spec->help.remove;
+  auto& cmd = add_entity_verb(parent, *spec, verb, help, *a, list ? spec->scope.parts : spec->key.size());
+  if (list && spec->scope.add_flags) spec->scope.add_flags(cmd, a->key);
+  add_registry_flags(cmd, a->flags);
+  auto command = command_name(*spec, verb);
+  set_registry_callback(cmd, ctx, command, [spec, a, list, command, body = std::move(body)] {
+    const bool own_scope = list && spec->scope.resolve;
+    if (int rc = own_scope ? spec->scope.resolve(command, a->key) : check_key(*spec, command, a->key))
+      return rc;
+    auto db = open_registry(a->flags.data_dir);
+    return body(*db, *a, command);
+  });
 }
 
 std::string scope_subject(const entity_spec& spec, const entity_key& scope) {
   if (spec.scope.subject) return spec.scope.subject(scope);
-  if (scope.empty()) return spec.subject_noun;
+  if (scope.empty()) return spec.command;
   return spec.key.at(scope.size() - 1).noun + " " + in_quotes(scope.back());
 }
 

@@ -21,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace tether::cli {
@@ -53,9 +54,11 @@ struct list_scope {
 // The part of a table that does not depend on the entity's type.
 struct entity_spec {
   std::string command;       // "gateway": subcommand and message prefix ("tether gateway show: ...")
-  std::string subject_noun;  // "device" names one as "device 'app1/dev1'" in errors; "API key"
+  std::string subject_noun;  // names one in errors: "API key 'k'"; empty: the command ("device 'a/d'")
   std::vector<key_part> key;
-  std::string list_help, show_help, delete_help;
+  struct verb_help {
+    std::string list, show, remove;
+  } help;  // each subcommand's line in --help
   list_scope scope;
   std::function<std::string(const entity_key& scope)> empty_text;  // "No gateways."
   std::function<std::string(const entity_key& key)> deleted_text;  // "Deleted gateway gw1 and its API keys"
@@ -72,6 +75,21 @@ struct entity_table {
   std::function<void(storage::database&, const T&)> print_details;        // `show` as text
   std::function<registry::result<void>(storage::database&, const entity_key& key)> remove;
 };
+
+// Store operations for entities named by one ID (gateway_store, application_store, key_store).
+template <class Store>
+auto get_by_id(storage::database& db, const entity_key& key) {
+  return Store(db).get(key.at(0));
+}
+template <class Store>
+auto remove_by_id(storage::database& db, const entity_key& key) {
+  return Store(db).remove(key.at(0));
+}
+// A list of every entity of a store without a scope (gateways, applications).
+template <class Store, class T>
+registry::result<std::vector<T>> list_every(storage::database& db, const entity_key&) {
+  return Store(db).list();
+}
 
 // What every entity subcommand parses: --data-dir/--json and the key parts (or the list's scope).
 struct entity_args {
@@ -95,27 +113,32 @@ int check_key(const entity_spec& spec, std::string_view command, const entity_ke
 namespace detail {
 
 CLI::App& add_entity_group(CLI::App& app, const entity_spec& spec, const std::string& description);
-CLI::App& add_list_verb(CLI::App& parent, const entity_spec& spec, entity_args& a);
-int resolve_scope(const entity_spec& spec, std::string_view command, entity_key& scope);
+
+// What a verb does once its key (for `list`, its scope) has been checked and the registry opened.
+using stored_body =
+    std::function<int(storage::database& db, const entity_args& a, const std::string& command)>;
+// Adds `list`, `show` or `delete` with the spec's positionals or scope flags, --data-dir and --json.
+void add_stored_verb(CLI::App& parent, command_context& ctx, std::shared_ptr<const entity_spec> spec,
+                     const std::string& verb, stored_body body);
 std::string scope_subject(const entity_spec& spec, const entity_key& scope);
 nlohmann::json deleted_json(const entity_spec& spec, const entity_key& key);
 
 template <class T>
+std::shared_ptr<const entity_spec> spec_of(const std::shared_ptr<const entity_table<T>>& t) {
+  return {t, &t->spec};
+}
+
+template <class T>
 void add_list(CLI::App& parent, command_context& ctx, std::shared_ptr<const entity_table<T>> t) {
-  auto a = std::make_shared<entity_args>();
-  auto& cmd = add_list_verb(parent, t->spec, *a);
-  set_registry_callback(cmd, ctx, command_name(t->spec, "list"), [t, a] {
-    const auto command = command_name(t->spec, "list");
-    if (int rc = resolve_scope(t->spec, command, a->key)) return rc;
-    auto db = open_registry(a->flags.data_dir);
-    auto items = t->list(*db, a->key);
-    if (!items) return fail(command, scope_subject(t->spec, a->key), items.error());
-    if (a->flags.json) {
+  add_stored_verb(parent, ctx, spec_of(t), "list", [t](auto& db, const auto& a, const auto& command) {
+    auto items = t->list(db, a.key);
+    if (!items) return fail(command, scope_subject(t->spec, a.key), items.error());
+    if (a.flags.json) {
       auto out = nlohmann::json::array();
       for (const auto& item : *items) out.push_back(t->to_json(item));
       print_json(out);
     } else if (items->empty()) {
-      std::cout << t->spec.empty_text(a->key) << '\n';
+      std::cout << t->spec.empty_text(a.key) << '\n';
     } else {
       t->print_table(*items);
     }
@@ -124,37 +147,25 @@ void add_list(CLI::App& parent, command_context& ctx, std::shared_ptr<const enti
 }
 
 template <class T>
-void add_show(CLI::App& parent, command_context& ctx, std::shared_ptr<const entity_table<T>> t) {
-  auto a = std::make_shared<entity_args>();
-  auto& cmd = add_entity_verb(parent, t->spec, "show", t->spec.show_help, *a, t->spec.key.size());
-  add_registry_flags(cmd, a->flags);
-  set_registry_callback(cmd, ctx, command_name(t->spec, "show"), [t, a] {
-    const auto command = command_name(t->spec, "show");
-    if (int rc = check_key(t->spec, command, a->key)) return rc;
-    auto db = open_registry(a->flags.data_dir);
-    auto item = t->get(*db, a->key);
-    if (!item) return fail(command, subject_of(t->spec, a->key), item.error());
-    if (!a->flags.json) {
-      t->print_details(*db, *item);
-    } else {
-      print_json(t->show_json ? t->show_json(*db, *item) : t->to_json(*item));
-    }
-    return 0;
+void add_delete(CLI::App& parent, command_context& ctx, std::shared_ptr<const entity_table<T>> t) {
+  add_stored_verb(parent, ctx, spec_of(t), "delete", [t](auto& db, const auto& a, const auto& command) {
+    auto removed = t->remove(db, a.key);
+    if (!removed) return fail(command, subject_of(t->spec, a.key), removed.error());
+    return report(a.flags.json, deleted_json(t->spec, a.key), t->spec.deleted_text(a.key));
   });
 }
 
 template <class T>
-void add_delete(CLI::App& parent, command_context& ctx, std::shared_ptr<const entity_table<T>> t) {
-  auto a = std::make_shared<entity_args>();
-  auto& cmd = add_entity_verb(parent, t->spec, "delete", t->spec.delete_help, *a, t->spec.key.size());
-  add_registry_flags(cmd, a->flags);
-  set_registry_callback(cmd, ctx, command_name(t->spec, "delete"), [t, a] {
-    const auto command = command_name(t->spec, "delete");
-    if (int rc = check_key(t->spec, command, a->key)) return rc;
-    auto db = open_registry(a->flags.data_dir);
-    auto removed = t->remove(*db, a->key);
-    if (!removed) return fail(command, subject_of(t->spec, a->key), removed.error());
-    return report(a->flags.json, deleted_json(t->spec, a->key), t->spec.deleted_text(a->key));
+void add_show(CLI::App& parent, command_context& ctx, std::shared_ptr<const entity_table<T>> t) {
+  add_stored_verb(parent, ctx, spec_of(t), "show", [t](auto& db, const auto& a, const auto& command) {
+    auto item = t->get(db, a.key);
+    if (!item) return fail(command, subject_of(t->spec, a.key), item.error());
+    if (!a.flags.json) {
+      t->print_details(db, *item);
+    } else {
+      print_json(t->show_json ? t->show_json(db, *item) : t->to_json(*item));
+    }
+    return 0;
   });
 }
 
@@ -169,9 +180,10 @@ using add_create_fn =
 // table has its operation. Returns the command, for subcommands of the entity's own.
 template <class T>
 CLI::App& add_entity_commands(CLI::App& app, command_context& ctx, const std::string& description,
-                              std::shared_ptr<const entity_table<T>> t, const add_create_fn& add_create) {
+                              entity_table<T> table, const add_create_fn& add_create) {
+  auto t = std::make_shared<const entity_table<T>>(std::move(table));
   auto& cmd = detail::add_entity_group(app, t->spec, description);
-  if (add_create) add_create(cmd, ctx, std::shared_ptr<const entity_spec>(t, &t->spec));
+  if (add_create) add_create(cmd, ctx, detail::spec_of(t));
   if (t->list) detail::add_list(cmd, ctx, t);
   if (t->get) detail::add_show(cmd, ctx, t);
   if (t->remove) detail::add_delete(cmd, ctx, t);

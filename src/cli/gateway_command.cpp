@@ -126,23 +126,20 @@ void print_table(const std::vector<registry::gateway>& gateways) {
   }
 }
 
-std::shared_ptr<const entity_table<registry::gateway>> gateway_table() {
+entity_table<registry::gateway> gateway_table() {
   using key = const entity_key&;
-  return std::make_shared<const entity_table<registry::gateway>>(entity_table<registry::gateway>{
+  return {
       .spec = {.command = "gateway",
-               .subject_noun = "gateway",
                .key = {{"ID", "Gateway ID", "Gateway ID (3-36 of a-z, 0-9, '-')", "gateway", "gateway_id"}},
-               .list_help = "List gateways",
-               .show_help = "Show one gateway",
-               .delete_help = "Delete a gateway and its API keys",
+               .help = {.list = "List gateways",
+                        .show = "Show one gateway",
+                        .remove = "Delete a gateway and its API keys"},
                .empty_text = [](key) { return std::string("No gateways."); },
                .deleted_text = [](key k) { return "Deleted gateway " + k[0] + " and its API keys"; }},
       .to_json = to_json,
       .print_table = print_table,
-      .list = [](storage::database& db, key) -> registry::result<std::vector<registry::gateway>> {
-        return registry::gateway_store(db).list();
-      },
-      .get = [](storage::database& db, key k) { return registry::gateway_store(db).get(k[0]); },
+      .list = list_every<registry::gateway_store, registry::gateway>,
+      .get = get_by_id<registry::gateway_store>,
       .show_json =
           [](storage::database& db, const registry::gateway& g) {
             auto out = to_json(g);
@@ -154,8 +151,8 @@ std::shared_ptr<const entity_table<registry::gateway>> gateway_table() {
             print_details(g);
             print_connection(connection_state(db, g.gateway_id));
           },
-      .remove = [](storage::database& db, key k) { return registry::gateway_store(db).remove(k[0]); },
-  });
+      .remove = remove_by_id<registry::gateway_store>,
+  };
 }
 
 }  // namespace
