@@ -6,13 +6,15 @@ std::string command_name(const entity_spec& spec, std::string_view verb) {
   return spec.command + " " + std::string(verb);
 }
 
+std::string entity_name(const entity_spec& spec) { return spec.command.substr(spec.command.rfind(' ') + 1); }
+
 std::string subject_of(const entity_spec& spec, const entity_key& key) {
   std::string joined;
   for (const auto& part : key) {
     if (!joined.empty()) joined += '/';
     joined += part;
   }
-  return (spec.subject_noun.empty() ? spec.command : spec.subject_noun) + " " + in_quotes(joined);
+  return (spec.subject_noun.empty() ? entity_name(spec) : spec.subject_noun) + " " + in_quotes(joined);
 }
 
 CLI::App& add_entity_verb(CLI::App& parent, const entity_spec& spec, const std::string& verb,
@@ -30,9 +32,10 @@ CLI::App& add_entity_verb(CLI::App& parent, const entity_spec& spec, const std::
 int check_key(const entity_spec& spec, std::string_view command, const entity_key& key) {
   for (std::size_t i = 0; i < key.size(); ++i) {
     const auto& part = spec.key.at(i);
-    if (part.valid && !part.valid(key[i])) {
-      return fail(command, part.noun + " " + in_quotes(key[i]), registry::registry_error::invalid_id);
-    }
+    if (!part.valid || part.valid(key[i])) continue;
+    const auto subject = part.noun + " " + in_quotes(key[i]);
+    if (part.rule.empty()) return fail(command, subject, registry::registry_error::invalid_id);
+    return fail(command, subject + ": invalid ID: " + part.rule, 2);
   }
   return 0;
 }
@@ -40,7 +43,7 @@ int check_key(const entity_spec& spec, std::string_view command, const entity_ke
 namespace detail {
 
 CLI::App& add_entity_group(CLI::App& app, const entity_spec& spec, const std::string& description) {
-  auto* cmd = app.add_subcommand(spec.command.substr(spec.command.rfind(' ') + 1), description);
+  auto* cmd = app.add_subcommand(entity_name(spec), description);
   cmd->require_subcommand(1);
   return *cmd;
 }
@@ -65,7 +68,7 @@ void add_stored_verb(CLI::App& parent, command_context& ctx, std::shared_ptr<con
 
 std::string scope_subject(const entity_spec& spec, const entity_key& scope) {
   if (spec.scope.subject) return spec.scope.subject(scope);
-  if (scope.empty()) return spec.command;
+  if (scope.empty()) return entity_name(spec);
   return spec.key.at(scope.size() - 1).noun + " " + in_quotes(scope.back());
 }
 

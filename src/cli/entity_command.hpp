@@ -37,6 +37,7 @@ struct key_part {
   std::string noun;         // names a bad value: "application 'A!'" (exit 2)
   std::string json_field;   // in the JSON of a deletion: "application_id"
   bool (*valid)(std::string_view) = registry::is_valid_id;  // nullptr: any text
+  std::string rule;  // what a valid one looks like, for `valid` of the part's own; empty: the registry's
 };
 
 // Where `list` looks: the first `parts` key parts as positionals (0: everything; `device list APP`: 1),
@@ -54,7 +55,7 @@ struct list_scope {
 // The part of a table that does not depend on the entity's type.
 struct entity_spec {
   std::string command;       // "gateway": subcommand and message prefix ("tether gateway show: ...")
-  std::string subject_noun;  // names one in errors: "API key 'k'"; empty: the command ("device 'a/d'")
+  std::string subject_noun;  // names one in errors: "API key 'k'"; empty: its last word ("device 'a/d'")
   std::vector<key_part> key;
   struct verb_help {
     std::string list, show, remove;
@@ -97,6 +98,8 @@ struct entity_args {
   entity_key key;
 };
 
+// "device" for "iot device": the entity's subcommand.
+std::string entity_name(const entity_spec& spec);
 // "gateway show": the prefix of the command's error lines.
 std::string command_name(const entity_spec& spec, std::string_view verb);
 // "device 'app1/dev1'": names one entity in an error line.
