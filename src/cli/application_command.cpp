@@ -48,8 +48,8 @@ entity_table<registry::application> application_table() {
   using key = const entity_key&;
   return {
       .spec = {.command = "application",
-               .key = {{"ID", "Application ID", "Application ID (3-36 of a-z, 0-9, '-')", "application",
-                        "application_id"}},
+               .key = {{"ID", "application", "application_id", "Application ID",
+                        "Application ID (3-36 of a-z, 0-9, '-')"}},
                .help = {.list = "List applications",
                         .show = "Show one application",
                         .remove = "Delete an application with its devices and API keys"},

@@ -194,8 +194,8 @@ entity_table<registry::end_device> device_table() {
   using key = const entity_key&;
   return {
       .spec = {.command = "device",
-               .key = {{"APP", "Application ID", "", "application", "application_id"},
-                       {"DEV", "Device ID", "Device ID (3-36 of a-z, 0-9, '-')", "device", "device_id"}},
+               .key = {{"APP", "application", "application_id", "Application ID"},
+                       {"DEV", "device", "device_id", "Device ID", "Device ID (3-36 of a-z, 0-9, '-')"}},
                .help = {.list = "List the devices of an application",
                         .show = "Show one device, keys included",
                         .remove = "Delete a device"},

@@ -32,10 +32,10 @@ using entity_key = std::vector<std::string>;
 // One positional part of an entity's key.
 struct key_part {
   std::string name;         // in usage lines: "APP"
-  std::string help;         // "Application ID"
-  std::string create_help;  // what `create` says about it when that says more; empty: `help`
   std::string noun;         // names a bad value: "application 'A!'" (exit 2)
   std::string json_field;   // in the JSON of a deletion: "application_id"
+  std::string help;         // "Application ID"
+  std::string create_help;  // what `create` says about it when that says more; empty: `help`
   bool (*valid)(std::string_view) = registry::is_valid_id;  // nullptr: any text
   std::string rule;  // what a valid one looks like, for `valid` of the part's own; empty: the registry's
 };

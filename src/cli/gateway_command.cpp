@@ -130,7 +130,7 @@ entity_table<registry::gateway> gateway_table() {
   using key = const entity_key&;
   return {
       .spec = {.command = "gateway",
-               .key = {{"ID", "Gateway ID", "Gateway ID (3-36 of a-z, 0-9, '-')", "gateway", "gateway_id"}},
+               .key = {{"ID", "gateway", "gateway_id", "Gateway ID", "Gateway ID (3-36 of a-z, 0-9, '-')"}},
                .help = {.list = "List gateways",
                         .show = "Show one gateway",
                         .remove = "Delete a gateway and its API keys"},

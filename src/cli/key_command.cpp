@@ -189,8 +189,8 @@ entity_table<registry::api_key> key_table() {
   return {
       .spec = {.command = "key",
                .subject_noun = "API key",
-               .key = {{"KEYID", "Key ID (the middle part of NNSXS.<KEY ID>.<SECRET>)", "", "API key",
-                        "key_id", nullptr}},
+               .key = {{"KEYID", "API key", "key_id", "Key ID (the middle part of NNSXS.<KEY ID>.<SECRET>)",
+                        "", nullptr}},
                .help = {.list = "List the API keys of a gateway or application",
                         .show = "Show an API key (never its secret)",
                         .remove = "Revoke an API key"},

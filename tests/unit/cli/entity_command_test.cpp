@@ -39,9 +39,9 @@ entity_table<thing> device_table(std::shared_ptr<thing_map> things) {
   using key = const entity_key&;
   return {
       .spec = {.command = "iot device",
-               .key = {{"ORG", "Organization ID", "", "organization", "org_id", valid_iot_id, iot_rule},
-                       {"TYPE", "Device type", "", "device type", "type_id", valid_iot_id, iot_rule},
-                       {"ID", "Device ID", "", "device", "device_id", valid_iot_id, iot_rule}},
+               .key = {{"ORG", "organization", "org_id", "Organization ID", "", valid_iot_id, iot_rule},
+                       {"TYPE", "device type", "type_id", "Device type", "", valid_iot_id, iot_rule},
+                       {"ID", "device", "device_id", "Device ID", "", valid_iot_id, iot_rule}},
                .help = {.list = "List devices", .show = "Show a device", .remove = "Delete a device"},
                .scope = {.parts = 2},
                .empty_text = [](key scope) { return "No devices of type " + scope[1] + "."; },
@@ -79,7 +79,7 @@ entity_table<std::string> org_table() {
   return {
       .spec = {.command = "iot org",
                .subject_noun = "organization",
-               .key = {{"ORG", "Organization ID", "", "organization", "org_id", nullptr}},
+               .key = {{"ORG", "organization", "org_id", "Organization ID", "", nullptr}},
                .help = {.list = "List organizations", .remove = "Delete an organization"},
                .empty_text = [](const entity_key&) { return std::string("No organizations."); },
                .deleted_text = [](const entity_key& k) { return "Deleted organization " + k[0]; }},
