@@ -6,33 +6,21 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
+#include <string_view>
+
 namespace tether::network {
 namespace {
 
 time_point now() { return std::chrono::system_clock::now(); }
 
+// The names TTS gives TxAck results, by their protobuf number.
 std::string to_string(tx_result r) {
-  switch (r) {
-    case tx_result::success:
-      return "success";
-    case tx_result::unknown_error:
-      return "unknown_error";
-    case tx_result::too_late:
-      return "too_late";
-    case tx_result::too_early:
-      return "too_early";
-    case tx_result::collision_packet:
-      return "collision_packet";
-    case tx_result::collision_beacon:
-      return "collision_beacon";
-    case tx_result::tx_freq:
-      return "tx_freq";
-    case tx_result::tx_power:
-      return "tx_power";
-    case tx_result::gps_unlocked:
-      return "gps_unlocked";
-  }
-  return "unknown";
+  static constexpr std::array<std::string_view, 9> names{"success",   "unknown_error",    "too_late",
+                                                         "too_early", "collision_packet", "collision_beacon",
+                                                         "tx_freq",   "tx_power",         "gps_unlocked"};
+  const auto i = static_cast<std::size_t>(r);
+  return std::string(i < names.size() ? names[i] : "unknown");
 }
 
 // Timing errors may pass in another window; a frequency or power the gateway cannot use will not.

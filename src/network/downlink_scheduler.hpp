@@ -40,7 +40,7 @@ constexpr std::chrono::seconds class_c_max_wait{30};     // for the gateway's tr
 constexpr std::uint32_t max_confirmed_attempts = 8;      // TTS AS default
 constexpr std::uint32_t dev_status_interval = 50;        // uplinks between DevStatusReqs
 constexpr std::uint32_t f_cnt_down_restart_gap = 32;
-constexpr std::chrono::seconds tx_ack_timeout{10};  // a Class C downlink without TxAck
+constexpr std::chrono::seconds tx_ack_timeout{10};  // then a frame whose TxAck never came counts as sent
 
 class downlink_scheduler {
  public:

@@ -2,7 +2,6 @@
 
 #include "lorawan/frame/parse.hpp"
 #include "lorawan/secure_frame.hpp"
-#include "network/downlink_scheduler.hpp"
 #include "network/rx_windows.hpp"
 #include "network/session_key_id.hpp"
 #include "network/sharding.hpp"
