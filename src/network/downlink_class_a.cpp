@@ -170,9 +170,9 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
   if (plan.queue_due) fail_oversized(device, *device.plan.band, windows);
 
   class_a_frames frames(device, plan.f_opts, plan.must_send, plan.queue_due, done, shard_.crypto);
-  const auto who = fmt::format("{}/{}", app_dev.application_id, app_dev.device_id);
   auto& queue = device.downlinks.queue;
-  const auto s = try_windows(shard_, {device.plan.band, windows, std::ref(frames), "ns:downlink:", who});
+  const auto s = try_windows(shard_, {device.plan.band, windows, std::ref(frames),
+                                      "ns:downlink:", app_dev.application_id, app_dev.device_id});
   if (!s) {
     shard_.out.counters.add(counter::downlink_not_scheduled);
     spdlog::info(

@@ -150,10 +150,9 @@ void join_request::send_when_durable(pending_accept accept) {
   e.correlation_ids = up_.correlation_ids;
   auto& shard = shard_;
   shard_.persist(*device_, [&shard, accept = std::move(accept), e = std::move(e)]() mutable {
-    const auto who = fmt::format("join-accept of {}/{}", e.ids.application_id, e.ids.device_id);
     const auto& frame = accept.frame;
     if (try_windows(shard, {accept.band, accept.windows, [&frame](const candidate_window&) { return &frame; },
-                            "ns:transmission:", who})) {
+                            "ns:transmission:", e.ids.application_id, e.ids.device_id})) {
       shard.out.counters.add(counter::joins_accepted);
       shard.out.events.on_join(e);
       return;

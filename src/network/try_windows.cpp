@@ -10,7 +10,7 @@ namespace {
 bool too_late(shard_state& shard, const window_attempt& a, const candidate_window& w) {
   if (w.start - std::chrono::system_clock::now() >= schedule_margin) return false;
   shard.out.counters.add(counter::downlink_too_late);
-  spdlog::debug("network: {}: {} skipped: too late", a.who, w.name);
+  spdlog::debug("network: {}/{}: {} skipped: too late", a.application_id, a.device_id, w.name);
   return true;
 }
 
@@ -30,7 +30,7 @@ bool book(shard_state& shard, const window_attempt& a, candidate_window& w, std:
   }
   const bool busy = slot.result == gateway_scheduler::outcome::busy;
   shard.out.counters.add(busy ? counter::downlink_gateway_busy : counter::downlink_duty_cycle);
-  spdlog::debug("network: {}: {} via {} skipped: {}", a.who, w.name, w.gateway_id,
+  spdlog::debug("network: {}/{}: {} via {} skipped: {}", a.application_id, a.device_id, w.name, w.gateway_id,
                 busy ? "the transmitter is busy" : "out of duty cycle");
   return false;
 }
@@ -54,13 +54,14 @@ std::optional<sent_window> try_windows(shard_state& shard, const window_attempt&
     s.tx.correlation_ids.push_back(a.id_prefix + std::to_string(s.tx.id));
     s.result = shard.out.downlinks.send_downlink(s.tx);
     if (s.result != send_result::not_connected) {
-      spdlog::debug("network: {}: downlink {} on {} via {}", a.who, s.tx.id, w.name, w.gateway_id);
+      spdlog::debug("network: {}/{}: downlink {} on {} via {}", a.application_id, a.device_id, s.tx.id,
+                    w.name, w.gateway_id);
       return s;
     }
     shard.out.counters.add(counter::downlink_refused);
     if (shard.out.gateways) shard.out.gateways->release(w.gateway_id, w.settings.timestamp);
-    spdlog::debug("network: {}: {} via {} refused: the gateway is not connected", a.who, w.name,
-                  w.gateway_id);
+    spdlog::debug("network: {}/{}: {} via {} refused: the gateway is not connected", a.application_id,
+                  a.device_id, w.name, w.gateway_id);
   }
   return std::nullopt;
 }

@@ -56,7 +56,8 @@ struct window_attempt {
   std::span<const candidate_window> windows;
   frame_builder build;
   std::string id_prefix = "ns:downlink:";  // how that ID is named
-  std::string_view who;                    // application/device (or DevEUI), for logs
+  std::string_view application_id;         // whose frame, for logs
+  std::string_view device_id;
 };
 
 // Tries the windows in order; nullopt when none took the frame (every refusal counted).
