@@ -605,6 +605,22 @@ TEST_F(no_orphans, AnAckFrameLeavesTheItemInFlightAlone) {
   EXPECT_EQ(stop_and_count_stored(), 0);
 }
 
+TEST_F(no_orphans, AnAckFrameLeavesAClassCItemInFlightAlone) {
+  add_device(registry::device_class::c);
+  start();
+  uplink(0);
+  push({item("x")});  // Class C: x goes at once; its TxAck is late
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  uplink(1, true);  // the ACK goes on its own; x is not sent twice
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_FALSE(decode(downlinks_.sent[1]).frame.f_port);
+  ack(downlinks_.sent[1]);
+  ack(downlinks_.sent[0]);
+  EXPECT_EQ(history("x"), (std::vector{o::queued, o::sent}));
+  EXPECT_EQ(stat(counter::tx_ack_unmatched), 0u);
+  EXPECT_EQ(stop_and_count_stored(), 0);
+}
+
 TEST_F(no_orphans, AMacAnswerTakesTheWindowAndTheItemGoesNext) { mac_answer_takes_the_window(); }
 
 TEST_F(no_orphans, AMacAnswerTakesTheWindowAndTheItemGoesNextWithoutTxAcks) {
