@@ -1,8 +1,9 @@
 #pragma once
 // The downlink path of one shard (issue #8): application downlinks into a device's durable queue,
 // Class A answers after each uplink (RX1, else RX2), Class C transmissions as soon as possible, TxAcks,
-// and confirmed downlinks' ACK/NACK. Every application downlink ends in down/queued or down/failed,
-// and every queued one later in sent, ack, nack or failed.
+// and confirmed downlinks' ACK/NACK. Every application downlink ends in down/queued or down/failed. A
+// gateway whose protocol never acknowledges transmissions (send_result::sent: TTN v2, Semtech UDP
+// without TX_ACK) counts as a TxAck success at once, through the same step, as The Things Stack does.
 //
 // Frame counters: the downlink counter is assigned when a frame is built for a window, not at queue
 // time (the AppSKey lives here, so nothing is encrypted ahead; a replaced or re-queued item never
