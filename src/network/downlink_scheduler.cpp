@@ -152,6 +152,10 @@ void downlink_scheduler::drop_replaced(device_entry& device) {
   for (const auto& item : state.queue) {
     if (ready(state, item)) emit_replaced(device, item);
   }
+  if (!state.queue.empty()) {
+    spdlog::info("network: queue of {}/{} replaced: {} queued downlink(s) failed with downlink_replaced",
+                 device.device.application_id, device.device.device_id, state.queue.size());
+  }
   state.queue.clear();
   state.not_durable.clear();
   if (state.in_flight) state.in_flight->replaced = true;
