@@ -6,6 +6,7 @@
 #include "http/server.hpp"
 #include "mqtt/broker.hpp"
 #include "network/server.hpp"
+#include "storage/group_commit_stats.hpp"
 
 #include <array>
 #include <atomic>
@@ -99,6 +100,38 @@ void write_gateway_metrics(exposition& out, const std::vector<broker*>& brokers,
     out.sample("tether_gateway_drops_total", {{"reason", reason}}, n);
 }
 
+namespace {
+
+histogram_snapshot to_snapshot(const core::histogram_reading& r, double scale) {
+  histogram_snapshot h;
+  for (const auto b : r.bounds) h.bounds.push_back(static_cast<double>(b) * scale);
+  h.counts.assign(r.counts.begin(), r.counts.begin() + static_cast<std::ptrdiff_t>(r.bounds.size()));
+  h.sum = static_cast<double>(r.sum) * scale;
+  h.count = r.count;
+  return h;
+}
+
+}  // namespace
+
+void write_histogram_metrics(exposition& out, const core_measures& measures) {
+  if (measures.uplink_latency_us) {
+    constexpr std::string_view name = "tether_uplink_latency_seconds";
+    out.family(name, metric_type::histogram,
+               "From the first gateway copy received to the application event (dedup window included)");
+    out.histogram(name, {}, to_snapshot(measures.uplink_latency_us->read(), 1e-6));
+  }
+  if (measures.stores.empty()) return;
+  constexpr std::string_view size = "tether_storage_group_commit_changes";
+  out.family(size, metric_type::histogram, "Changes written per group commit, by store");
+  for (const auto& s : measures.stores)
+    out.histogram(size, {{"store", s.name}}, to_snapshot(s.commits->group_size.read(), 1));
+  constexpr std::string_view latency = "tether_storage_group_commit_seconds";
+  out.family(latency, metric_type::histogram, "Time to write and commit one group, by store");
+  for (const auto& s : measures.stores) {
+    out.histogram(latency, {{"store", s.name}}, to_snapshot(s.commits->commit_us.read(), 1e-6));
+  }
+}
+
 void write_http_metrics(exposition& out, const std::vector<const server_stats*>& servers) {
   const auto sum = [&](const std::atomic<std::uint64_t> server_stats::*field) {
     std::uint64_t total = 0;
@@ -128,6 +161,7 @@ std::string render_metrics(const metric_sources& sources) {
   write_broker_metrics(out, brokers);
   write_gateway_metrics(out, brokers, sources.hub);
   if (sources.network) write_network_metrics(out, *sources.network);
+  write_histogram_metrics(out, sources.measures);
   write_http_metrics(out, sources.http);
   return out.take();
 }

@@ -177,7 +177,14 @@ def test_metrics_is_the_prometheus_text_format(network):
     reasons = {s[1]["reason"] for s in samples if s[0] == "tether_lorawan_frames_dropped_total"}
     assert {"mic_failed", "unknown_dev_addr", "dedup_full", "replay"} <= reasons
     for _, labels, _ in samples:  # bounded labels only
-        assert set(labels) <= {"realm", "reason", "outcome", "version", "counter", "le"}, labels
+        assert set(labels) <= {"realm", "reason", "outcome", "version", "counter", "le", "store"}, labels
+    assert types["tether_uplink_latency_seconds"] == "histogram"
+    assert types["tether_storage_group_commit_seconds"] == "histogram"
+    stores = {s[1]["store"] for s in samples if s[0] == "tether_storage_group_commit_changes_count"}
+    assert stores == {"mqtt_state", "device_sessions", "downlink_queues"}
+    inf = [s for s in samples if s[0] == "tether_uplink_latency_seconds_bucket" and s[1]["le"] == "+Inf"]
+    count = [s for s in samples if s[0] == "tether_uplink_latency_seconds_count"]
+    assert len(inf) == 1 and inf[0][2] == count[0][2]
 
 
 def test_promtool_accepts_the_exposition(network):
@@ -300,6 +307,9 @@ def test_prometheus_sees_uplinks_rising_and_a_drop_with_its_reason(network, prom
         assert len(drops) == 1 and drops[0]["metric"]["reason"], drops
         assert float(drops[0]["value"][1]) >= 1
         assert value_of(prometheus.query('tether_gateway_messages_dropped_total{realm="gateway-v3"}')) >= 1
+        assert value_of(prometheus.query("tether_uplink_latency_seconds_count")) > 0
+        p99 = value_of(prometheus.query("histogram_quantile(0.99, rate(tether_uplink_latency_seconds_bucket[10s]))"))
+        assert p99 is not None and 0 < p99 < 5, p99
     finally:
         out, err = sim.communicate(timeout=20)
         gateway.close()
