@@ -314,3 +314,57 @@ def test_prometheus_sees_uplinks_rising_and_a_drop_with_its_reason(network, prom
         out, err = sim.communicate(timeout=20)
         gateway.close()
     assert sim.returncode == 0, out.decode() + err.decode()
+
+
+def test_https_serves_the_same_endpoints_with_the_tls_certificate(tmp_path):
+    import ssl
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-keyout", "server.key", "-out", "server.pem"], cwd=tmp_path, check=True, capture_output=True)
+    https_port = free_port()
+    server = Server(extra_args=["--http-listen", "", "--http-tls-listen", f"127.0.0.1:{https_port}",
+                                "--tls-cert", str(tmp_path / "server.pem"), "--tls-key", str(tmp_path / "server.key")])
+    server.start()
+    try:
+        context = ssl.create_default_context(cafile=str(tmp_path / "server.pem"))
+        context.check_hostname = False
+        conn = http.client.HTTPSConnection("127.0.0.1", https_port, timeout=5, context=context)
+        try:
+            conn.request("GET", "/readyz")
+            res = conn.getresponse()
+            assert res.status == 200 and json.loads(res.read())["ready"] is True
+            conn.request("GET", "/metrics")
+            res = conn.getresponse()
+            assert res.status == 200 and b"tether_http_requests_total" in res.read()
+        finally:
+            conn.close()
+        assert "http listening on 127.0.0.1:%d (https)" % https_port in server.log_text()
+    finally:
+        server.stop()
+        server.cleanup()
+
+
+def test_connections_over_the_limit_are_closed_at_once_and_counted():
+    server = start_server()
+    held = []
+    try:
+        for _ in range(64):  # http::server_options::max_connections
+            held.append(socket.create_connection(("127.0.0.1", server.http_port), timeout=5))
+        time.sleep(0.5)
+        with socket.create_connection(("127.0.0.1", server.http_port), timeout=5) as extra:
+            try:
+                extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert extra.recv(4096) == b""  # closed without an answer
+            except ConnectionResetError:
+                pass  # closed before our request arrived
+        for s in held:
+            s.close()
+        held.clear()
+        time.sleep(0.3)
+        _, _, body = request(server, "GET", "/metrics")
+        assert re.search(rb"^tether_http_connections_refused_total [1-9]", body, re.M), body[-600:]
+        assert "connection(s) refused" in server.log_text()
+    finally:
+        for s in held:
+            s.close()
+        server.stop()
+        server.cleanup()
