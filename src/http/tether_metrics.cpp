@@ -102,11 +102,12 @@ void write_gateway_metrics(exposition& out, const std::vector<broker*>& brokers,
 
 namespace {
 
-histogram_snapshot to_snapshot(const core::histogram_reading& r, double scale) {
+// Divides (rather than multiplies by 1e6) so that bounds print as typed: 100000 µs is 0.1, not 0.09999...
+histogram_snapshot to_snapshot(const core::histogram_reading& r, double divisor) {
   histogram_snapshot h;
-  for (const auto b : r.bounds) h.bounds.push_back(static_cast<double>(b) * scale);
+  for (const auto b : r.bounds) h.bounds.push_back(static_cast<double>(b) / divisor);
   h.counts.assign(r.counts.begin(), r.counts.begin() + static_cast<std::ptrdiff_t>(r.bounds.size()));
-  h.sum = static_cast<double>(r.sum) * scale;
+  h.sum = static_cast<double>(r.sum) / divisor;
   h.count = r.count;
   return h;
 }
@@ -118,7 +119,7 @@ void write_histogram_metrics(exposition& out, const core_measures& measures) {
     constexpr std::string_view name = "tether_uplink_latency_seconds";
     out.family(name, metric_type::histogram,
                "From the first gateway copy received to the application event (dedup window included)");
-    out.histogram(name, {}, to_snapshot(measures.uplink_latency_us->read(), 1e-6));
+    out.histogram(name, {}, to_snapshot(measures.uplink_latency_us->read(), 1e6));
   }
   if (measures.stores.empty()) return;
   constexpr std::string_view size = "tether_storage_group_commit_changes";
@@ -128,7 +129,7 @@ void write_histogram_metrics(exposition& out, const core_measures& measures) {
   constexpr std::string_view latency = "tether_storage_group_commit_seconds";
   out.family(latency, metric_type::histogram, "Time to write and commit one group, by store");
   for (const auto& s : measures.stores) {
-    out.histogram(latency, {{"store", s.name}}, to_snapshot(s.commits->commit_us.read(), 1e-6));
+    out.histogram(latency, {{"store", s.name}}, to_snapshot(s.commits->commit_us.read(), 1e6));
   }
 }
 
