@@ -25,17 +25,22 @@ bus::~bus() {
 
 void bus::on_join(const network::join_event& event) {
   if (lanes_.empty()) return deliver_now(event);
-  publish(event);
+  publish(event, event_lane::when_full::wait);
 }
 
 void bus::on_uplink(const network::uplink_event& event) {
   if (lanes_.empty()) return deliver_now(event);
-  publish(event);
+  publish(event, event_lane::when_full::wait);
 }
 
 void bus::on_downlink(const network::downlink_event& event) {
   if (lanes_.empty()) return deliver_now(event);
-  publish(event);
+  publish(event, event_lane::when_full::wait);
+}
+
+void bus::report_downlink(const network::downlink_event& event) {
+  if (lanes_.empty()) return deliver_now(event);
+  publish(event, event_lane::when_full::shed);
 }
 
 void bus::deliver_now(const network::join_event& event) {
@@ -50,7 +55,7 @@ void bus::deliver_now(const network::downlink_event& event) {
   for (auto* f : frontends_) f->on_downlink(event, {});
 }
 
-void bus::publish(application_event event) {
+void bus::publish(application_event event, event_lane::when_full full) {
   lane_event e;
   if (log_) {
     const auto& app = ids_of(event).application_id;
@@ -64,7 +69,7 @@ void bus::publish(application_event event) {
   }
   auto& lane = lane_for(ids_of(event));
   e.event = std::move(event);
-  lane.push(std::move(e));
+  lane.push(std::move(e), full);
 }
 
 event_lane& bus::lane_for(const network::device_ids& ids) {

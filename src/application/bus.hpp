@@ -8,7 +8,8 @@
 // never reused (see storage/event_log.hpp; a reader resuming after n expects n + 1, so a gap shows
 // what retention trimmed before it was read). Only once the event is durable does a frontend see it,
 // with its number, on the worker the event came from (see event_lane.hpp for the bounded per-worker
-// queue and what happens when it is full). Without workers the bus delivers at once on the caller's
+// queue and what happens when it is full: the shards wait, a frontend's own report is shed from
+// live delivery, counted, and stays in the log). Without workers the bus delivers at once on the caller's
 // thread and numbers nothing (tests, tools).
 
 #include "application/event_codec.hpp"
@@ -73,15 +74,18 @@ class bus : public network::event_sink {
   // From a frontend: queue downlinks. False when no core takes downlinks (nothing was queued).
   bool push_downlinks(network::downlink_request request);
 
-  // From the network core's shards, or a frontend reporting a downlink it refused itself.
+  // From the network core's shards. May wait while the event's lane is full (event_lane.hpp).
   void on_join(const network::join_event& event) override;
   void on_uplink(const network::uplink_event& event) override;
   void on_downlink(const network::downlink_event& event) override;
+  // From a frontend inside an MQTT hook: a downlink it refused itself. Logged and delivered like the
+  // others, but never waits: a full lane sheds it from live delivery (counted; it stays in the log).
+  void report_downlink(const network::downlink_event& event);
 
   const bus_counters& counters() const noexcept { return *counters_; }
 
  private:
-  void publish(application_event event);
+  void publish(application_event event, event_lane::when_full full);
   event_lane& lane_for(const network::device_ids& ids);
   void deliver(std::size_t lane, std::vector<lane_event>& batch);
   void deliver_now(const network::join_event& event);

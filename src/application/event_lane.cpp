@@ -17,21 +17,25 @@ event_lane::event_lane(std::size_t index, boost::asio::io_context& context, stor
       counters_(counters),
       deliver_(std::move(deliver)) {}
 
-void event_lane::push(lane_event e) {
+void event_lane::push(lane_event e, when_full full) {
   next_step step;
   {
-    std::lock_guard lock(mutex_);
-    if (closed_) return;
-    if (queue_.size() >= capacity_) {
-      counters_.shed.fetch_add(1, std::memory_order_relaxed);
-      if (auto n = shed_log_.due()) {
+    std::unique_lock lock(mutex_);
+    while (!closed_ && queue_.size() >= capacity_) {
+      if (full == when_full::shed) return shed(e);
+      counters_.waited.fetch_add(1, std::memory_order_relaxed);
+      if (auto n = wait_log_.due()) {
         spdlog::warn(
-            "application events: worker {}'s queue is full ({} events): {} event #{} not delivered live, "
-            "it stays in the event log{}",
-            index_, capacity_, ids_of(e.event).application_id, e.seq, core::repeat_note(*n));
+            "application events: worker {}'s queue is full ({} events): producers wait for the event log{}",
+            index_, capacity_, core::repeat_note(*n));
       }
-      return;
+      if (runs_here()) {
+        if (!make_room_here(lock)) return;
+      } else {
+        room_cv_.wait(lock, [&] { return closed_ || queue_.size() < capacity_; });
+      }
     }
+    if (closed_) return;
     max_ticket_ = std::max(max_ticket_, e.ticket);
     queue_.push_back(std::move(e));
     step = plan_locked();
@@ -39,10 +43,48 @@ void event_lane::push(lane_event e) {
   carry_out(step);
 }
 
+void event_lane::shed(const lane_event& e) {
+  counters_.shed.fetch_add(1, std::memory_order_relaxed);
+  if (auto n = shed_log_.due()) {
+    spdlog::warn(
+        "application events: worker {}'s queue is full ({} events): {} event #{} not delivered live, "
+        "it stays in the event log{}",
+        index_, capacity_, ids_of(e.event).application_id, e.seq, core::repeat_note(*n));
+  }
+}
+
+bool event_lane::make_room_here(std::unique_lock<std::mutex>& lock) {
+  // Nothing else drains this lane now: its worker is this thread.
+  if (queue_.front().ticket > durable_ && !waiting_) {
+    waiting_ = true;
+    const auto t = max_ticket_;
+    lock.unlock();  // when_durable may call back at once, and the callback takes the lock
+    log_->when_durable(t, [self = shared_from_this(), t] { self->on_durable(t); });
+    lock.lock();
+  }
+  durable_cv_.wait(lock, [&] { return closed_ || queue_.empty() || queue_.front().ticket <= durable_; });
+  std::vector<lane_event> batch;
+  while (!queue_.empty() && queue_.front().ticket <= durable_) {
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  if (closed_) return false;
+  lock.unlock();
+  deliver_(index_, batch);
+  counters_.delivered.fetch_add(batch.size(), std::memory_order_relaxed);
+  lock.lock();
+  room_cv_.notify_all();
+  return !closed_;
+}
+
 void event_lane::close() {
-  std::lock_guard lock(mutex_);
-  closed_ = true;
-  queue_.clear();
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    queue_.clear();
+  }
+  durable_cv_.notify_all();
+  room_cv_.notify_all();
 }
 
 event_lane::next_step event_lane::plan_locked() {
@@ -75,6 +117,7 @@ void event_lane::on_durable(std::uint64_t ticket) {
     if (closed_) return;
     step = plan_locked();
   }
+  durable_cv_.notify_all();
   carry_out(step);
 }
 
@@ -93,6 +136,7 @@ void event_lane::drain() {
   if (!batch.empty()) {
     deliver_(index_, batch);
     counters_.delivered.fetch_add(batch.size(), std::memory_order_relaxed);
+    room_cv_.notify_all();
   }
   next_step step;
   {

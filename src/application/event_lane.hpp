@@ -6,11 +6,16 @@
 // batches: a frontend never sees an event (or its number) that a crash could take back, and a
 // realm's publish routes on that worker instead of all on worker 0.
 //
-// Overflow: at most `capacity` events wait per lane. A further event is shed from live delivery: it
-// is counted (`shed`) and logged (warn, at most once a second with how many), and it stays in the
-// durable event log under its number, where a reader of the event stream still gets it. The lane
-// never blocks its producer, so a shard can never wait on a drain queued behind itself on its own
-// worker (the only blocking is the log's append when its writer is full, which no lane holds up).
+// Overflow: at most `capacity` events wait per lane (most of them for the log's next commit). A
+// producer that finds its lane full waits instead of losing the event (backpressure, counted and
+// logged at most once a second), and the wait cannot deadlock: on the lane's own worker (a shard)
+// it waits only for the log's writer thread, which never waits for a worker, and then delivers
+// what is durable itself, in order, before adding its event; on another thread it waits for the
+// lane's worker to drain, which never blocks. A producer that must not wait (a frontend reporting
+// from inside an MQTT hook, where delivering would re-enter the broker) sheds the event from live
+// delivery instead: counted (`shed`), logged (warn, at most once a second with how many), and
+// still in the durable event log under its number, where a reader of the event stream gets it.
+// The lane's io_context must be run by one thread (a worker's).
 
 #include "application/event_codec.hpp"
 #include "core/log_limiter.hpp"
@@ -18,6 +23,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -35,6 +41,7 @@ namespace tether::application {
 struct bus_counters {
   std::atomic<std::uint64_t> appended{0};   // events written to the event log
   std::atomic<std::uint64_t> delivered{0};  // events handed to the frontends
+  std::atomic<std::uint64_t> waited{0};     // times a producer waited for room in a full lane
   std::atomic<std::uint64_t> shed{0};       // events not delivered live: their lane was full
 };
 
@@ -55,14 +62,19 @@ class event_lane : public std::enable_shared_from_this<event_lane> {
   std::size_t index() const noexcept { return index_; }
   bool runs_here() const { return context_.get_executor().running_in_this_thread(); }
 
-  // Any thread. Never blocks; sheds when full (see the header comment).
-  void push(lane_event e);
+  enum class when_full { wait, shed };
+  // Any thread. When the lane is full: waits for room, or sheds (see the header comment).
+  void push(lane_event e, when_full full = when_full::wait);
   // Stops delivering: later drains do nothing. Call once the lane's worker no longer runs it.
   void close();
 
  private:
   void on_durable(std::uint64_t ticket);
   void drain();
+  // Under the lock, on the lane's own worker: waits for the oldest events to be durable and
+  // delivers them here. Returns false when the lane was closed meanwhile.
+  bool make_room_here(std::unique_lock<std::mutex>& lock);
+  void shed(const lane_event& e);
   // Under the lock: schedules what the queue needs next; the caller carries it out unlocked.
   struct next_step {
     bool post_drain = false;
@@ -80,6 +92,8 @@ class event_lane : public std::enable_shared_from_this<event_lane> {
   deliver_fn deliver_;
 
   std::mutex mutex_;
+  std::condition_variable durable_cv_;  // durable_ moved
+  std::condition_variable room_cv_;     // events left the queue
   std::deque<lane_event> queue_;
   std::uint64_t durable_ = 0;     // highest ticket known on disk
   std::uint64_t max_ticket_ = 0;  // highest ticket queued
@@ -87,6 +101,7 @@ class event_lane : public std::enable_shared_from_this<event_lane> {
   bool drain_posted_ = false;
   bool closed_ = false;
   core::log_limiter shed_log_;
+  core::log_limiter wait_log_;
 };
 
 }  // namespace tether::application

@@ -121,7 +121,7 @@ void application_realm::handle_downlinks(const application_principal& app, const
     event.downlink = std::move(downlink);
     event.error = std::move(error);
     event.at = std::chrono::system_clock::now();
-    bus_.on_downlink(event);  // into the event log, then to every frontend (this one too)
+    bus_.report_downlink(event);  // into the event log, then to every frontend (this one too)
   };
   for (auto& [downlink, error] : parsed->rejected) fail(std::move(downlink), std::move(error));
   if (parsed->valid.empty() && !replace) return;

@@ -5,9 +5,9 @@
 #include "application/bus.hpp"
 #include "storage/event_log.hpp"
 #include "temp_dir.hpp"
+#include "test_workers.hpp"
 
 #include <gtest/gtest.h>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 
 #include <future>
@@ -73,37 +73,6 @@ class recording_frontend : public frontend {
   std::atomic<std::size_t> not_durable_{0};
 };
 
-// Worker threads, each running its io_context, as in `tether serve`.
-class workers {
- public:
-  explicit workers(std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) contexts_.push_back(std::make_unique<boost::asio::io_context>(1));
-  }
-  ~workers() { stop(); }
-  void start() {
-    for (auto& c : contexts_) {
-      guards_.emplace_back(c->get_executor());
-      threads_.emplace_back([&c] { c->run(); });
-    }
-  }
-  void stop() {
-    guards_.clear();
-    for (auto& t : threads_) t.join();
-    threads_.clear();
-  }
-  std::vector<boost::asio::io_context*> pointers() {
-    std::vector<boost::asio::io_context*> out;
-    for (auto& c : contexts_) out.push_back(c.get());
-    return out;
-  }
-  boost::asio::io_context& at(std::size_t i) { return *contexts_[i]; }
-
- private:
-  std::vector<std::unique_ptr<boost::asio::io_context>> contexts_;
-  std::vector<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guards_;
-  std::vector<std::thread> threads_;
-};
-
 storage::event_log_options no_retention() { return {.max_age = {}, .max_rows_per_stream = 0}; }
 
 TEST(bus, without_workers_frontends_hear_each_event_at_once) {
@@ -125,7 +94,7 @@ TEST(bus, without_workers_frontends_hear_each_event_at_once) {
 TEST(bus, every_event_is_logged_and_numbered_per_application_before_a_frontend_sees_it) {
   test::temp_database tmp;
   storage::event_log log(tmp.path(), no_retention());
-  workers w(2);
+  test::workers w(2);
   {
     bus b(&log, w.pointers());
     recording_frontend f(&log);
@@ -178,7 +147,7 @@ TEST(bus, every_event_is_logged_and_numbered_per_application_before_a_frontend_s
 TEST(bus, a_frontend_hears_the_event_on_the_worker_it_came_from) {
   test::temp_database tmp;
   storage::event_log log(tmp.path(), no_retention());
-  workers w(3);
+  test::workers w(3);
   bus b(&log, w.pointers());
   recording_frontend f;
   b.attach(f);
@@ -201,14 +170,47 @@ TEST(bus, a_frontend_hears_the_event_on_the_worker_it_came_from) {
   }
 }
 
-TEST(bus, a_full_queue_sheds_live_delivery_counts_it_and_keeps_the_event_in_the_log) {
+TEST(bus, a_full_queue_makes_a_shard_wait_and_loses_nothing) {
   test::temp_database tmp;
   storage::event_log log(tmp.path(), no_retention());
-  workers w(1);  // not running yet: nothing drains
+  test::workers w(1);
+  bus b(&log, w.pointers(), {.lane_capacity = 4, .drain_batch = 2});
+  recording_frontend f(&log);
+  b.attach(f);
+  w.start();
+  // One handler on the lane's own worker: its drain cannot run until the handler returns.
+  boost::asio::post(w.at(0), [&b] {
+    for (std::uint32_t i = 1; i <= 100; ++i) b.on_uplink(uplink("app", "dev", i));
+  });
+  // And from a thread of no worker.
+  for (std::uint32_t i = 1; i <= 100; ++i) b.on_uplink(uplink("app", "other", i));
+  f.wait_for(200);
+  w.stop();
+  EXPECT_GT(b.counters().waited.load(), 0u);
+  EXPECT_EQ(b.counters().shed.load(), 0u);
+  EXPECT_EQ(f.not_durable(), 0u);
+  std::map<std::string, std::uint32_t> last;
+  for (const auto& e : f.events()) {
+    EXPECT_EQ(e.f_cnt, last[e.dev] + 1) << e.dev;
+    last[e.dev] = e.f_cnt;
+  }
+}
+
+TEST(bus, a_report_from_inside_a_hook_is_shed_from_a_full_queue_counted_and_kept_in_the_log) {
+  test::temp_database tmp;
+  storage::event_log log(tmp.path(), no_retention());
+  test::workers w(1);  // not running yet: nothing drains
   bus b(&log, w.pointers(), {.lane_capacity = 4, .drain_batch = 2});
   recording_frontend f;
   b.attach(f);
-  for (std::uint32_t i = 1; i <= 10; ++i) b.on_uplink(uplink("app", "dev", i));  // from a foreign thread
+  for (std::uint32_t i = 1; i <= 10; ++i) {
+    network::downlink_event d;
+    d.ids.application_id = "app";
+    d.ids.device_id = "dev";
+    d.outcome = network::downlink_outcome::failed;
+    d.downlink.f_cnt = i;
+    b.report_downlink(d);
+  }
   EXPECT_EQ(b.counters().shed.load(), 6u);
   log.sync();
   EXPECT_EQ(log.read("app", 0, 100).size(), 10u);
