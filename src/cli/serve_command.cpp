@@ -4,6 +4,7 @@
 #include "application/bus.hpp"
 #include "application/ttsv3/application_realm.hpp"
 #include "cli/commands.hpp"
+#include "cli/event_log_flags.hpp"
 #include "cli/registry_poller.hpp"
 #include "gateway/gateway_state_writer.hpp"
 #include "gateway/hub.hpp"
@@ -73,6 +74,7 @@ struct serve_options {
   std::size_t mqtt_max_packet_size = 256 * 1024 * 1024;
 
   std::string storage_sync = "normal";
+  event_log_flags events;
 };
 
 // Every flag is also TETHER_<FLAG> in the environment and a key of the --config file.
@@ -131,6 +133,7 @@ void add_flags(CLI::App& cmd, serve_options& o) {
   flag(cmd, "storage-sync", o.storage_sync,
        "normal: what is acknowledged survives a crash; full: also power loss (fsync per commit, slower)")
       ->check(CLI::IsMember({"normal", "full"}));
+  add_event_log_flags(cmd, o.events);
 }
 
 std::unique_ptr<plain::plain_realm> make_plain_realm(const serve_options& o) {
@@ -231,7 +234,11 @@ int serve(const serve_options& o) {
   storage::database keys_db(db_path);
   registry::key_authenticator keys(keys_db);
   gateway::hub hub;
-  application::bus bus;
+  // Application events: logged durably (numbered per application), then delivered on their worker.
+  storage::event_log event_log(db_path, to_event_log_options(o.events, state_options.sync));
+  std::vector<boost::asio::io_context*> worker_contexts;
+  for (std::size_t i = 0; i < workers.size(); ++i) worker_contexts.push_back(&workers.at(i).context());
+  application::bus bus(&event_log, worker_contexts);
 
   // The gateway API (The Things Stack v3). Gateway sessions are ephemeral and nothing is retained.
   mqtt::broker_options gateway_options;
