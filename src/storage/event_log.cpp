@@ -20,7 +20,11 @@ struct event_log::statements {
             "INSERT INTO event_log (seq, stream, stream_seq, at, payload) VALUES (?1, ?2, ?3, ?4, ?5)")),
         number(db.prepare("INSERT INTO event_streams (stream, last_seq) VALUES (?1, ?2) "
                           "ON CONFLICT (stream) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)")),
-        trim_age(db.prepare("DELETE FROM event_log WHERE at < ?1")),
+        // Rows are appended in seq order with the time of their append, so the old ones are a prefix:
+        // the scan stops at the first young row (a clock that stepped back only keeps rows longer).
+        trim_age(db.prepare("DELETE FROM event_log WHERE seq < coalesce("
+                            "(SELECT seq FROM event_log WHERE at >= ?1 ORDER BY seq LIMIT 1), "
+                            "(SELECT max(seq) + 1 FROM event_log))")),
         streams(db.prepare("SELECT stream FROM event_streams")),
         trim_count(db.prepare("DELETE FROM event_log WHERE stream = ?1 AND stream_seq <= "
                               "(SELECT stream_seq FROM event_log WHERE stream = ?1 ORDER BY stream_seq DESC "

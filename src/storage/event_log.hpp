@@ -7,7 +7,8 @@
 // streams, so whatever is durable is a prefix of what was appended. Reads see only entries already on
 // disk, through a read connection of their own (WAL lets them run beside the writer). The writer trims
 // the log every `trim_interval`: entries older than `max_age`, and per stream all but the newest
-// `max_rows_per_stream`.
+// `max_rows_per_stream`. `at` is the append time: it grows with the order of appends (by age, the
+// log drops its oldest entries up to the first young one).
 //
 // Overflow: at most `writer.max_pending` appends wait unwritten; beyond that `append` blocks until the
 // writer has taken a group (backpressure). Retention bounds what stays on disk.
@@ -30,7 +31,9 @@ struct event_log_options {
   std::chrono::nanoseconds max_age = std::chrono::hours(24 * 7);  // 0: no age limit
   std::size_t max_rows_per_stream = 100'000;                      // 0: no count limit
   std::chrono::milliseconds trim_interval = std::chrono::seconds(60);
-  group_writer_options writer{};  // its maintenance_interval is trim_interval
+  // Its maintenance_interval is trim_interval. A group gathers for 2 ms: in a 10,000 uplinks/s
+  // `tether sim` run, 2,845 commits for 200,000 events instead of 20,026 without.
+  group_writer_options writer{.linger = std::chrono::milliseconds(2)};
 };
 
 struct event_log_entry {
@@ -62,6 +65,7 @@ class event_log final : private group_source {
   // Calls `done` once the appends up to `ticket` are on disk (see group_writer::when_durable).
   void when_durable(std::uint64_t ticket, std::function<void()> done);
   void sync();
+  std::uint64_t commits() const { return writer_.commits(); }
   // Trims now with `now` (Unix ns) as the present, as the writer does periodically; returns the
   // entries removed. Waits for queued appends to be written first.
   std::size_t trim(std::int64_t now);

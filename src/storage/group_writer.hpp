@@ -29,6 +29,9 @@ struct group_writer_options {
   sync_mode sync = sync_mode::normal;
   // How often `group_source::maintain` runs (0: never).
   std::chrono::milliseconds maintenance_interval{0};
+  // How long the writer lets a group gather after its first change before writing it (0: at once).
+  // Fewer commits for a store whose durability nobody waits on synchronously (the event log).
+  std::chrono::microseconds linger{0};
 };
 
 // What a store gives its writer.
