@@ -2,6 +2,8 @@
 
 #include "storage/event_log.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <functional>
 #include <stdexcept>
@@ -21,6 +23,13 @@ bus::bus(storage::event_log* log, const std::vector<boost::asio::io_context*>& w
 bus::~bus() {
   // A when_durable still outstanding keeps its lane alive; a closed lane delivers nothing.
   for (auto& lane : lanes_) lane->close();
+  if (log_) {
+    const auto& c = *counters_;
+    spdlog::info(
+        "application events: {} logged in {} commits, {} delivered, {} waits for a full queue, {} shed from "
+        "live delivery",
+        c.appended.load(), log_->commits(), c.delivered.load(), c.waited.load(), c.shed.load());
+  }
 }
 
 void bus::on_join(const network::join_event& event) {

@@ -50,7 +50,7 @@ class frontend {
 
 struct bus_options {
   std::size_t lane_capacity = 16'384;  // events waiting per worker; beyond, live delivery sheds
-  std::size_t drain_batch = 256;       // events one drain delivers before yielding its worker
+  std::size_t drain_batch = 4096;      // events one drain delivers before yielding its worker
 };
 
 class bus : public network::event_sink {
