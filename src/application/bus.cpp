@@ -11,7 +11,7 @@
 namespace tether::application {
 
 bus::bus(storage::event_log* log, const std::vector<boost::asio::io_context*>& workers, bus_options options)
-    : log_(log) {
+    : log_(log), deliver_when_durable_(options.deliver_when_durable) {
   if (workers.empty()) throw std::invalid_argument("application::bus needs at least one worker");
   for (std::size_t i = 0; i < workers.size(); ++i) {
     lanes_.push_back(std::make_shared<event_lane>(
@@ -72,7 +72,7 @@ void bus::publish(application_event event, event_lane::when_full full) {
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
     const auto position = log_->append(app, encode_event(event), now);
-    e.ticket = position.ticket;
+    e.ticket = deliver_when_durable_ ? position.ticket : 0;
     e.seq = position.seq;
     counters_->appended.fetch_add(1, std::memory_order_relaxed);
   }

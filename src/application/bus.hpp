@@ -51,6 +51,9 @@ class frontend {
 struct bus_options {
   std::size_t lane_capacity = 16'384;  // events waiting per worker; beyond, live delivery sheds
   std::size_t drain_batch = 4096;      // events one drain delivers before yielding its worker
+  // Hold each event until the log has it on disk (a number a frontend saw always names that event);
+  // false: deliver once appended (a crash may then renumber what a frontend saw but the log lost).
+  bool deliver_when_durable = true;
 };
 
 class bus : public network::event_sink {
@@ -93,6 +96,7 @@ class bus : public network::event_sink {
   void deliver_now(const network::downlink_event& event);
 
   storage::event_log* log_ = nullptr;
+  bool deliver_when_durable_ = true;
   std::vector<frontend*> frontends_;
   network::downlink_handler* downlinks_ = nullptr;
   std::unique_ptr<bus_counters> counters_ = std::make_unique<bus_counters>();
