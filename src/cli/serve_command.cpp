@@ -5,6 +5,7 @@
 
 #include "application/bus.hpp"
 #include "cli/commands.hpp"
+#include "cli/event_log_flags.hpp"
 #include "cli/registry_poller.hpp"
 #include "cli/serve/frontend_modules.hpp"
 #include "cli/serve/realm_host.hpp"
@@ -56,6 +57,7 @@ struct core_options {
   float adr_margin_db = 10;
 
   std::string storage_sync = "normal";
+  event_log_flags events;
 };
 
 void add_core_flags(CLI::App& cmd, core_options& o) {
@@ -88,6 +90,7 @@ void add_core_flags(CLI::App& cmd, core_options& o) {
   flag(cmd, "storage-sync", o.storage_sync,
        "normal: what is acknowledged survives a crash; full: also power loss (fsync per commit, slower)")
       ->check(CLI::IsMember({"normal", "full"}));
+  add_event_log_flags(cmd, o.events);
 }
 
 std::uint32_t parse_net_id(const std::string& text) {
@@ -156,7 +159,7 @@ int serve(const core_options& o, const frontend_modules& modules) {
   const auto db_path = prepare_database(o);
   const auto sync = o.storage_sync == "full" ? storage::sync_mode::full : storage::sync_mode::normal;
   // Group commits of each store, for /metrics; they outlive the stores.
-  storage::group_commit_stats mqtt_commits, session_commits, downlink_commits;
+  storage::group_commit_stats mqtt_commits, session_commits, downlink_commits, event_commits;
   storage::mqtt_state_store mqtt_state(db_path, {.sync = sync, .stats = &mqtt_commits});
   mqtt::worker_pool workers(o.workers);
   const mqtt::tls_files tls{o.tls_cert, o.tls_key, o.tls_ca};
@@ -168,7 +171,13 @@ int serve(const core_options& o, const frontend_modules& modules) {
   storage::database keys_db(db_path);
   registry::key_authenticator keys(keys_db);
   gateway::hub hub;
-  application::bus bus;
+  // Application events: logged durably (numbered per application), then delivered on their worker.
+  auto event_options = to_event_log_options(o.events, sync);
+  event_options.writer.stats = &event_commits;
+  storage::event_log event_log(db_path, event_options);
+  std::vector<boost::asio::io_context*> worker_contexts;
+  for (std::size_t i = 0; i < workers.size(); ++i) worker_contexts.push_back(&workers.at(i).context());
+  application::bus bus(&event_log, worker_contexts);
   storage::device_session_store device_sessions(db_path, {.sync = sync, .stats = &session_commits});
   network::device_session_store_persistence session_persistence(device_sessions);
   storage::downlink_queue_store downlink_queue(db_path,
@@ -179,7 +188,8 @@ int serve(const core_options& o, const frontend_modules& modules) {
   const http::core_measures measures{.uplink_latency_us = &uplink_latency.latency(),
                                      .stores = {{"mqtt_state", &mqtt_commits},
                                                 {"device_sessions", &session_commits},
-                                                {"downlink_queues", &downlink_commits}}};
+                                                {"downlink_queues", &downlink_commits},
+                                                {"event_log", &event_commits}}};
   hub.set_core(network_server);
   bus.set_downlink_handler(network_server);
   gateway::gateway_state_writer gateway_state(db_path, hub, system);

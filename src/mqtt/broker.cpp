@@ -170,6 +170,12 @@ void broker::publish(message_ptr msg) {
   });
 }
 
+void broker::publish_on(message_ptr msg, std::size_t worker) {
+  if (worker >= system_worker_) return publish(std::move(msg));
+  route_outcome outcome;
+  route(msg, worker, outcome);
+}
+
 std::size_t broker::session_count() const {
   std::lock_guard lock(sessions_mutex_);
   return sessions_.size();

@@ -70,6 +70,9 @@ class broker : public realm_publisher {
 
   // realm_publisher: queued onto the system executor so realm hooks never re-enter the broker.
   void publish(message_ptr msg) override;
+  // realm_publisher: routed at once on `worker` (the caller runs on its thread, outside any hook), so
+  // realm events spread over the workers instead of all running on the system executor.
+  void publish_on(message_ptr msg, std::size_t worker) override;
 
   // Closes every connected client whose principal matches (a revoked key, a deleted gateway), from
   // any thread. Returns how many were asked to close.

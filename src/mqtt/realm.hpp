@@ -70,6 +70,9 @@ class realm_publisher {
  public:
   virtual ~realm_publisher() = default;
   virtual void publish(message_ptr msg) = 0;
+  // From a handler running on worker `worker`'s thread outside any realm hook (an application event
+  // the bus delivers there): the engine may route it at once on that worker.
+  virtual void publish_on(message_ptr msg, std::size_t /*worker*/) { publish(std::move(msg)); }
 };
 
 class realm {

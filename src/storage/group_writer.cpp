@@ -107,6 +107,10 @@ void group_writer::run() {
         if (stopping_) return;
         continue;  // time for maintenance
       }
+      // Let a group gather (fewer, larger commits) unless the queue is half full or we are stopping.
+      if (options_.linger.count() > 0 && !stopping_ && pending_ < options_.max_pending / 2) {
+        has_work_.wait_for(lock, options_.linger, [&] { return stopping_; });
+      }
       source_->take_group();
       group_size = recorded_ - taken_;
       upto = taken_ = recorded_;

@@ -32,6 +32,9 @@ struct group_writer_options {
   std::chrono::milliseconds maintenance_interval{0};
   // When set (it must outlive the writer), each group's size and commit time are observed into it.
   group_commit_stats* stats = nullptr;
+  // How long the writer lets a group gather after its first change before writing it (0: at once).
+  // Fewer commits for a store whose durability nobody waits on synchronously (the event log).
+  std::chrono::microseconds linger{0};
 };
 
 // What a store gives its writer.

@@ -114,6 +114,28 @@ constexpr std::array all_migrations{
       DROP TABLE mqtt_retained;
       ALTER TABLE mqtt_retained_rowid RENAME TO mqtt_retained;
     )sql"},
+    // The event log numbers each stream's entries 1, 2, 3, ... (stream_seq): a reader resuming after
+    // number n knows that n + 1 comes next, so an entry trimmed before it was read shows as a gap.
+    // event_streams remembers each stream's last number (written with the entries), so numbers go on
+    // even when retention emptied a stream. event_cursors: where each named reader stands in each
+    // stream (storage/cursor_store). Entries logged before this step are numbered in seq order.
+    // Trimming by age walks the oldest rows (seq order, in which append times grow), so the `at`
+    // index goes: one B-tree fewer per append.
+    migration{8, R"sql(
+      ALTER TABLE event_log ADD COLUMN stream_seq INTEGER NOT NULL DEFAULT 0;
+      UPDATE event_log SET stream_seq =
+        (SELECT count(*) FROM event_log AS e WHERE e.stream = event_log.stream AND e.seq <= event_log.seq);
+      DROP INDEX event_log_stream;
+      DROP INDEX event_log_at;
+      CREATE UNIQUE INDEX event_log_stream_seq ON event_log (stream, stream_seq);
+      CREATE TABLE event_streams (
+        stream TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO event_streams (stream, last_seq)
+        SELECT stream, max(stream_seq) FROM event_log GROUP BY stream;
+      CREATE TABLE event_cursors (
+        reader TEXT NOT NULL, stream TEXT NOT NULL, seq INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        PRIMARY KEY (reader, stream)) WITHOUT ROWID;
+    )sql"},
 };
 
 }  // namespace

@@ -181,7 +181,7 @@ def test_metrics_is_the_prometheus_text_format(network):
     assert types["tether_uplink_latency_seconds"] == "histogram"
     assert types["tether_storage_group_commit_seconds"] == "histogram"
     stores = {s[1]["store"] for s in samples if s[0] == "tether_storage_group_commit_changes_count"}
-    assert stores == {"mqtt_state", "device_sessions", "downlink_queues"}
+    assert stores == {"mqtt_state", "device_sessions", "downlink_queues", "event_log"}
     inf = [s for s in samples if s[0] == "tether_uplink_latency_seconds_bucket" and s[1]["le"] == "+Inf"]
     count = [s for s in samples if s[0] == "tether_uplink_latency_seconds_count"]
     assert len(inf) == 1 and inf[0][2] == count[0][2]

@@ -121,7 +121,7 @@ void application_realm::handle_downlinks(const application_principal& app, const
     event.downlink = std::move(downlink);
     event.error = std::move(error);
     event.at = std::chrono::system_clock::now();
-    on_downlink(event);
+    bus_.report_downlink(event);  // into the event log, then to every frontend (this one too)
   };
   for (auto& [downlink, error] : parsed->rejected) fail(std::move(downlink), std::move(error));
   if (parsed->valid.empty() && !replace) return;
@@ -144,25 +144,28 @@ void application_realm::publish_error(const std::string& application_id, const s
 }
 
 void application_realm::publish_event(const network::device_ids& ids, std::string_view suffix,
-                                      std::string payload) {
+                                      std::string payload, const event_context& context) {
   if (!publisher_) return;
   events_.fetch_add(1, std::memory_order_relaxed);
   // QoS 2 so that each subscriber gets the QoS it asked for (delivery takes the lower of the two).
-  publisher_->publish(
-      mqtt::make_message(fmt::format("v3/{}/devices/{}/{}", ids.application_id, ids.device_id, suffix),
-                         std::move(payload), 2, false));
+  auto msg = mqtt::make_message(fmt::format("v3/{}/devices/{}/{}", ids.application_id, ids.device_id, suffix),
+                                std::move(payload), 2, false);
+  // The bus delivers on the worker the event came from: route there, not all on the system worker.
+  if (context.worker != event_context::any_worker)
+    return publisher_->publish_on(std::move(msg), context.worker);
+  publisher_->publish(std::move(msg));
 }
 
-void application_realm::on_join(const network::join_event& event) {
-  publish_event(event.ids, "join", render_join(event));
+void application_realm::on_join(const network::join_event& event, const event_context& context) {
+  publish_event(event.ids, "join", render_join(event), context);
 }
 
-void application_realm::on_uplink(const network::uplink_event& event) {
-  publish_event(event.ids, "up", render_uplink(event));
+void application_realm::on_uplink(const network::uplink_event& event, const event_context& context) {
+  publish_event(event.ids, "up", render_uplink(event), context);
 }
 
-void application_realm::on_downlink(const network::downlink_event& event) {
-  publish_event(event.ids, downlink_event_suffix(event.outcome), render_downlink_event(event));
+void application_realm::on_downlink(const network::downlink_event& event, const event_context& context) {
+  publish_event(event.ids, downlink_event_suffix(event.outcome), render_downlink_event(event), context);
 }
 
 }  // namespace tether::application::ttsv3

@@ -34,14 +34,15 @@ class application_realm : public mqtt::realm, public frontend {
   mqtt::publish_action on_publish(const mqtt::principal& who, const mqtt::message& msg) override;
 
   // application::frontend: events become messages in the application's namespace.
-  void on_join(const network::join_event& event) override;
-  void on_uplink(const network::uplink_event& event) override;
-  void on_downlink(const network::downlink_event& event) override;
+  void on_join(const network::join_event& event, const event_context& context) override;
+  void on_uplink(const network::uplink_event& event, const event_context& context) override;
+  void on_downlink(const network::downlink_event& event, const event_context& context) override;
 
   std::uint64_t events_published() const noexcept { return events_.load(std::memory_order_relaxed); }
 
  private:
-  void publish_event(const network::device_ids& ids, std::string_view suffix, std::string payload);
+  void publish_event(const network::device_ids& ids, std::string_view suffix, std::string payload,
+                     const event_context& context);
   void publish_error(const std::string& application_id, const std::string& topic, std::string_view reason);
   void handle_downlinks(const application_principal& app, const mqtt::message& msg);
 

@@ -61,9 +61,9 @@ TEST(crash, durable_downlinks_and_events_survive_an_abrupt_exit) {
     std::uint64_t ticket = 0;
     for (int i = 0; i < 100; ++i) ticket = queue->push("app", "dev", {downlink_item{}})->ticket;
     wait_durable(*queue, ticket);
-    std::uint64_t seq = 0;
-    for (int i = 0; i < 100; ++i) seq = log->append("s", "event", i);
-    wait_durable(*log, seq);
+    std::uint64_t ticket_of_last = 0;
+    for (int i = 0; i < 100; ++i) ticket_of_last = log->append("s", "event", i).ticket;
+    wait_durable(*log, ticket_of_last);
   }));
   downlink_queue_store queue(tmp.path());
   EXPECT_EQ(queue.size("app", "dev"), 100u);
