@@ -74,8 +74,8 @@ start_server() {
   case $name in
     tether)
       "$tether" serve --mqtt-listen "127.0.0.1:$port" --mqtt-allow-anonymous --gateway-v3-listen "" \
-        --gateway-v3-tls-listen "" --gateway-v2-listen "" --application-listen "" --application-tls-listen "" \
-        --iot-listen "" --http-listen "" --log-level warn --data-dir "$dir" >"$dir/log" 2>&1 &
+        --gateway-v3-tls-listen "" --application-listen "" --application-tls-listen "" --log-level warn \
+        --data-dir "$dir" >"$dir/log" 2>&1 &
       ;;
     mosq-a|mosq-b)
       {

@@ -1,22 +1,19 @@
-// `tether serve`: builds the object graph from flags, config file and TETHER_* variables, opens
-// the listeners and runs the workers until SIGINT/SIGTERM.
+// `tether serve`: builds the core (storage, API keys, the gateway hub, the application bus and the
+// network core between them) from flags, config file and TETHER_* variables, then lets each
+// frontend module (cli/serve/frontend_modules.cpp) build its realm and listeners on it, and runs the
+// workers until SIGINT/SIGTERM.
 
 #include "application/bus.hpp"
-#include "application/ttsv3/application_realm.hpp"
 #include "cli/commands.hpp"
 #include "cli/registry_poller.hpp"
-#include "gateway/gateway_realm.hpp"
+#include "cli/serve/frontend_modules.hpp"
+#include "cli/serve/realm_host.hpp"
+#include "cli/serve/serve_flags.hpp"
 #include "gateway/gateway_state_writer.hpp"
 #include "gateway/hub.hpp"
-#include "gateway/ttsv3/format.hpp"
 #include "gateway/ttsv3/protobuf_logging.hpp"
-#include "mqtt/broker.hpp"
-#include "mqtt/listener.hpp"
-#include "mqtt/tls_context.hpp"
-#include "mqtt/worker_pool.hpp"
 #include "network/device_session_store_persistence.hpp"
 #include "network/server.hpp"
-#include "plain/plain_realm.hpp"
 #include "registry/key_authenticator.hpp"
 #include "storage/device_session_store.hpp"
 #include "storage/downlink_queue_store.hpp"
@@ -35,84 +32,40 @@
 namespace tether::cli {
 namespace {
 
-struct serve_options {
+// The flags of the core; each frontend module holds its own.
+struct core_options {
+  std::string config_file;
   std::string data_dir = "data";
   std::string log_level = "info";
   std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
-
-  // Listeners ("" disables). Realms other than the plain broker register theirs as they land.
-  std::string gateway_v3_listen = "0.0.0.0:1882";
-  std::string gateway_v3_tls_listen = "0.0.0.0:8882";
-  std::string gateway_v3_ws_listen;
-  std::string gateway_v3_wss_listen;
-  std::string gateway_v2_listen = "0.0.0.0:1881";
-  std::string application_listen = "0.0.0.0:1883";
-  std::string application_tls_listen = "0.0.0.0:8883";
-  std::string application_ws_listen;
-  std::string application_wss_listen;
-  std::string iot_listen = "0.0.0.0:1884";
-  std::string mqtt_listen;
-  std::string mqtt_tls_listen;
-  std::string mqtt_ws_listen;
-  std::string mqtt_wss_listen;
-  std::string http_listen = "127.0.0.1:8080";
   std::string tls_cert;
   std::string tls_key;
   std::string tls_ca;
+
+  // Limits of every realm's MQTT broker.
+  std::size_t mqtt_max_queued = 1000;
+  std::size_t mqtt_max_inflight = 100;
+  std::size_t mqtt_max_packet_size = 256 * 1024 * 1024;
 
   // The network core.
   std::uint32_t dedup_window_ms = 200;
   std::string net_id = "000013";
   float adr_margin_db = 10;
 
-  // The plain broker.
-  std::string mqtt_password_file;
-  std::string mqtt_acl_file;
-  bool mqtt_allow_anonymous = false;
-  std::size_t mqtt_max_queued = 1000;
-  std::size_t mqtt_max_inflight = 100;
-  std::size_t mqtt_max_packet_size = 256 * 1024 * 1024;
-
   std::string storage_sync = "normal";
 };
 
-// Every flag is also TETHER_<FLAG> in the environment and a key of the --config file.
-template <class T>
-CLI::Option* flag(CLI::App& cmd, const std::string& name, T& value, const std::string& help) {
-  std::string env = "TETHER_" + name;
-  for (auto& c : env) c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return cmd.add_option("--" + name, value, help)->envname(env)->capture_default_str();
-}
-
-void add_flags(CLI::App& cmd, serve_options& o) {
-  cmd.set_config("--config", "", "TOML configuration file (keys are the flag names)");
+void add_core_flags(CLI::App& cmd, core_options& o) {
+  flag(cmd, "config", o.config_file,
+       "TOML file whose keys are flag names (the command line and TETHER_* win)")
+      ->check(CLI::ExistingFile);
   flag(cmd, "data-dir", o.data_dir, "Directory for the database and state");
   flag(cmd, "log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   flag(cmd, "workers", o.workers, "Worker threads (one io_context each)")->check(CLI::Range(1, 256));
-  flag(cmd, "gateway-v3-listen", o.gateway_v3_listen, "Gateway API (The Things Stack v3 protobuf), TCP");
-  flag(cmd, "gateway-v3-tls-listen", o.gateway_v3_tls_listen, "Gateway API (v3), TLS (needs --tls-cert)");
-  flag(cmd, "gateway-v3-ws-listen", o.gateway_v3_ws_listen, "Gateway API (v3), WebSocket (path /mqtt)");
-  flag(cmd, "gateway-v3-wss-listen", o.gateway_v3_wss_listen, "Gateway API (v3), WebSocket over TLS");
-  flag(cmd, "gateway-v2-listen", o.gateway_v2_listen, "Gateway API (TTN v2 connector), TCP");
-  flag(cmd, "application-listen", o.application_listen, "Application API (JSON), TCP");
-  flag(cmd, "application-tls-listen", o.application_tls_listen, "Application API, TLS");
-  flag(cmd, "application-ws-listen", o.application_ws_listen, "Application API, WebSocket (path /mqtt)");
-  flag(cmd, "application-wss-listen", o.application_wss_listen, "Application API, WebSocket over TLS");
-  flag(cmd, "iot-listen", o.iot_listen, "IoT platform API (Watson IoT style), TCP");
-  flag(cmd, "mqtt-listen", o.mqtt_listen, "General-purpose MQTT broker, TCP (off when empty)");
-  flag(cmd, "mqtt-tls-listen", o.mqtt_tls_listen, "General-purpose MQTT broker, TLS");
-  flag(cmd, "mqtt-ws-listen", o.mqtt_ws_listen, "General-purpose MQTT broker, WebSocket (path /mqtt)");
-  flag(cmd, "mqtt-wss-listen", o.mqtt_wss_listen, "General-purpose MQTT broker, WebSocket over TLS");
-  flag(cmd, "http-listen", o.http_listen, "Health and metrics endpoint");
   flag(cmd, "tls-cert", o.tls_cert, "PEM certificate chain for TLS listeners");
   flag(cmd, "tls-key", o.tls_key, "PEM private key for TLS listeners");
   flag(cmd, "tls-ca", o.tls_ca, "PEM CA bundle: when set, TLS clients must present a certificate it signed");
-  flag(cmd, "mqtt-password-file", o.mqtt_password_file,
-       "Users of the MQTT broker (see `tether mqtt-passwd`)");
-  flag(cmd, "mqtt-acl-file", o.mqtt_acl_file, "Topic rules of the MQTT broker (Mosquitto ACL format)");
-  cmd.add_flag("--mqtt-allow-anonymous", o.mqtt_allow_anonymous, "Let clients without credentials in")
-      ->envname("TETHER_MQTT_ALLOW_ANONYMOUS");
   flag(cmd, "mqtt-max-queued", o.mqtt_max_queued,
        "Messages queued per client before publishers are slowed "
        "(online) or QoS 1/2 messages are dropped (offline)")
@@ -134,14 +87,6 @@ void add_flags(CLI::App& cmd, serve_options& o) {
       ->check(CLI::IsMember({"normal", "full"}));
 }
 
-std::unique_ptr<plain::plain_realm> make_plain_realm(const serve_options& o) {
-  plain::plain_options p;
-  p.allow_anonymous = o.mqtt_allow_anonymous;
-  if (!o.mqtt_password_file.empty()) p.passwords = plain::password_file::load(o.mqtt_password_file);
-  if (!o.mqtt_acl_file.empty()) p.acl = plain::acl_file::load(o.mqtt_acl_file);
-  return std::make_unique<plain::plain_realm>(std::move(p));
-}
-
 std::uint32_t parse_net_id(const std::string& text) {
   std::uint32_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, 16);
@@ -151,150 +96,111 @@ std::uint32_t parse_net_id(const std::string& text) {
   return value;
 }
 
-// Closes the connections whose API key is gone (revoked, or deleted with its gateway or application).
-void disconnect_revoked(mqtt::broker& b, registry::key_authenticator& keys) {
-  const auto closed = b.disconnect_if(
-      [&](const mqtt::principal& who) {
-        return !who.credential_id.empty() && !keys.is_active(who.credential_id);
-      },
-      "its API key was revoked");
-  if (closed) spdlog::info("[{}] registry changed: disconnecting {} client(s)", b.owner().name(), closed);
+network::server_options network_options_of(const core_options& o) {
+  network::server_options n;
+  n.dedup_window = std::chrono::milliseconds(o.dedup_window_ms);
+  n.net_id = parse_net_id(o.net_id);
+  n.adr_margin_db = o.adr_margin_db;
+  return n;
 }
 
-int serve(const serve_options& o) {
-  spdlog::set_level(spdlog::level::from_str(o.log_level));
-  gateway::ttsv3::route_protobuf_logs_to_spdlog();
+mqtt::broker_options broker_defaults_of(const core_options& o) {
+  mqtt::broker_options b;
+  b.session.max_queued = o.mqtt_max_queued;
+  b.session.max_inflight = o.mqtt_max_inflight;
+  b.max_packet_size = o.mqtt_max_packet_size;
+  return b;
+}
+
+// Creates the data directory and brings the database's schema up to date; returns its path.
+std::string prepare_database(const core_options& o) {
   std::filesystem::create_directories(o.data_dir);
-  const auto db_path = (std::filesystem::path(o.data_dir) / "tether.db").string();
-  {
-    storage::database db(db_path);
-    storage::migrate(db);
-  }
-  storage::mqtt_state_options state_options;
-  state_options.sync = o.storage_sync == "full" ? storage::sync_mode::full : storage::sync_mode::normal;
-  storage::mqtt_state_store mqtt_state(db_path, state_options);
+  auto path = (std::filesystem::path(o.data_dir) / "tether.db").string();
+  storage::database db(path);
+  storage::migrate(db);
+  return path;
+}
 
-  mqtt::worker_pool workers(o.workers);
-  std::vector<std::unique_ptr<mqtt::realm>> realms;
-  std::vector<std::unique_ptr<mqtt::broker>> brokers;
-  std::vector<std::unique_ptr<mqtt::listener>> listeners;
+// The network core is sharded by device over the workers.
+std::vector<boost::asio::any_io_executor> shard_executors(mqtt::worker_pool& workers) {
+  std::vector<boost::asio::any_io_executor> out;
+  for (std::size_t i = 0; i < workers.size(); ++i) out.push_back(workers.at(i).context().get_executor());
+  return out;
+}
 
-  std::unique_ptr<boost::asio::ssl::context> tls;  // made on first use: only TLS listeners need files
-  auto open = [&](mqtt::broker& b, const std::string& address, const std::string& label,
-                  mqtt::transport_kind kind) {
-    if (address.empty()) return;
-    const bool secure = kind == mqtt::transport_kind::tls || kind == mqtt::transport_kind::websocket_tls;
-    if (secure && (o.tls_cert.empty() || o.tls_key.empty())) {
-      spdlog::warn("{}: {} not opened: TLS listeners need --tls-cert and --tls-key", label, address);
-      return;
-    }
-    if (secure && !tls) tls = mqtt::make_server_tls_context({o.tls_cert, o.tls_key, o.tls_ca});
-    try {
-      listeners.push_back(std::make_unique<mqtt::listener>(workers, b, mqtt::parse_endpoint(address), label,
-                                                           kind, secure ? tls.get() : nullptr));
-    } catch (const boost::system::system_error& e) {
-      throw std::runtime_error(label + ": cannot listen on " + address + ": " + e.code().message());
-    }
-  };
-  // Every realm may be offered on every transport.
-  auto open_all = [&](mqtt::broker& b, const std::string& label, const std::string& tcp,
-                      const std::string& tls_address, const std::string& ws, const std::string& wss) {
-    open(b, tcp, label, mqtt::transport_kind::tcp);
-    open(b, tls_address, label, mqtt::transport_kind::tls);
-    open(b, ws, label, mqtt::transport_kind::websocket);
-    open(b, wss, label, mqtt::transport_kind::websocket_tls);
-  };
-
-  // One broker per realm: its own namespace, sessions and (when journaled) durable state.
-  auto add_realm = [&](std::unique_ptr<mqtt::realm> realm, const mqtt::broker_options& bo, bool journaled,
-                       const std::string& tcp, const std::string& tls_address, const std::string& ws,
-                       const std::string& wss) -> mqtt::broker* {
-    if ((tcp + tls_address + ws + wss).empty()) return nullptr;
-    const std::string label(realm->name());
-    realms.push_back(std::move(realm));
-    auto* journal = journaled ? &mqtt_state.journal_for(label) : nullptr;
-    brokers.push_back(std::make_unique<mqtt::broker>(*realms.back(), bo, workers.size(),
-                                                     workers.system().context().get_executor(), journal));
-    if (journaled) brokers.back()->restore(mqtt_state.load(label));
-    open_all(*brokers.back(), label, tcp, tls_address, ws, wss);
-    return brokers.back().get();
-  };
-  mqtt::broker_options plain_options;
-  plain_options.session.max_queued = o.mqtt_max_queued;
-  plain_options.session.max_inflight = o.mqtt_max_inflight;
-  plain_options.max_packet_size = o.mqtt_max_packet_size;
-  if (!(o.mqtt_listen + o.mqtt_tls_listen + o.mqtt_ws_listen + o.mqtt_wss_listen).empty()) {
-    add_realm(make_plain_realm(o), plain_options, true, o.mqtt_listen, o.mqtt_tls_listen, o.mqtt_ws_listen,
-              o.mqtt_wss_listen);
-  }
-
-  // Gateways and applications authenticate with API keys from the registry.
-  storage::database keys_db(db_path);
-  registry::key_authenticator keys(keys_db);
-  gateway::hub hub;
-  application::bus bus;
-
-  // The gateway API (The Things Stack v3). Gateway sessions are ephemeral and nothing is retained.
-  mqtt::broker_options gateway_options;
-  gateway_options.max_packet_size = o.mqtt_max_packet_size;
-  auto* gateway_v3 = add_realm(
-      std::make_unique<gateway::gateway_realm>(keys, hub, std::make_unique<gateway::ttsv3::format>()),
-      gateway_options, false, o.gateway_v3_listen, o.gateway_v3_tls_listen, o.gateway_v3_ws_listen,
-      o.gateway_v3_wss_listen);
-  gateway::gateway_state_writer gateway_state(db_path, hub, workers.system().context().get_executor());
-
-  // The application API (The Things Stack style JSON), with persistent sessions.
-  auto application_realm = std::make_unique<application::ttsv3::application_realm>(keys, bus);
-  auto& application_frontend = *application_realm;
-  auto* applications = add_realm(std::move(application_realm), plain_options, true, o.application_listen,
-                                 o.application_tls_listen, o.application_ws_listen, o.application_wss_listen);
-  if (applications) bus.attach(application_frontend);
-
-  // The network core between them: sharded by device over the workers, sessions in SQLite.
-  storage::device_session_store device_sessions(db_path, {.sync = state_options.sync});
-  network::device_session_store_persistence session_persistence(device_sessions);
-  std::vector<boost::asio::any_io_executor> shard_executors;
-  for (std::size_t i = 0; i < workers.size(); ++i)
-    shard_executors.push_back(workers.at(i).context().get_executor());
-  network::server_options network_options;
-  network_options.dedup_window = std::chrono::milliseconds(o.dedup_window_ms);
-  network_options.net_id = parse_net_id(o.net_id);
-  network_options.adr_margin_db = o.adr_margin_db;
-  storage::downlink_queue_store downlink_queue(db_path, {.writer = {.sync = state_options.sync}});
-  network::server network_server(network_options, shard_executors, db_path, session_persistence, bus, hub,
-                                 nullptr, &downlink_queue);
-  hub.set_core(network_server);
-  bus.set_downlink_handler(network_server);
-
-  // Registry changes made with the CLI: reload keys, disconnect whoever lost access.
-  registry_poller registry_changes(db_path, workers.system().context().get_executor(),
-                                   [&](const registry::registry_changes&) {
-                                     keys.refresh();
-                                     network_server.reload_devices();
-                                     for (auto* b : {gateway_v3, applications}) {
-                                       if (b) disconnect_revoked(*b, keys);
-                                     }
-                                   });
-
-  if (listeners.empty()) {
-    spdlog::warn("no listener is enabled (try --mqtt-listen 127.0.0.1:1883 --mqtt-allow-anonymous)");
-  }
-
-  for (auto& b : brokers) {
-    boost::asio::post(workers.system().context(), [&b] { b->start_sys_topics("0.1.0"); });
-  }
-  for (auto& l : listeners) l->start();
-  gateway_state.start();
-  registry_changes.start();
-
+void run_until_signal(mqtt::worker_pool& workers, const std::string& data_dir) {
   boost::asio::signal_set signals(workers.system().context(), SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     spdlog::info("signal {}: shutting down", signal);
     workers.stop();
   });
-  spdlog::info("tether serving with {} worker(s), data in {}", workers.size(), o.data_dir);
+  spdlog::info("tether serving with {} worker(s), data in {}", workers.size(), data_dir);
   workers.run();
+}
+
+// Modules release what refers to the core before the core goes, last built first.
+struct stop_on_exit {
+  const frontend_modules& modules;
+  ~stop_on_exit() {
+    for (auto m = modules.rbegin(); m != modules.rend(); ++m) (*m)->stop();
+  }
+};
+
+int serve(const core_options& o, const frontend_modules& modules) {
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  gateway::ttsv3::route_protobuf_logs_to_spdlog();
+  const auto db_path = prepare_database(o);
+  const auto sync = o.storage_sync == "full" ? storage::sync_mode::full : storage::sync_mode::normal;
+  storage::mqtt_state_store mqtt_state(db_path, {.sync = sync});
+  mqtt::worker_pool workers(o.workers);
+  const mqtt::tls_files tls{o.tls_cert, o.tls_key, o.tls_ca};
+  realm_host realms(workers, mqtt_state, tls);
+  const auto system = workers.system().context().get_executor();
+
+  // The core: API keys, the gateway hub and the application bus, the network core between them
+  // (device sessions and downlink queues in SQLite).
+  storage::database keys_db(db_path);
+  registry::key_authenticator keys(keys_db);
+  gateway::hub hub;
+  application::bus bus;
+  storage::device_session_store device_sessions(db_path, {.sync = sync});
+  network::device_session_store_persistence session_persistence(device_sessions);
+  storage::downlink_queue_store downlink_queue(db_path, {.writer = {.sync = sync}});
+  network::server network_server(network_options_of(o), shard_executors(workers), db_path,
+                                 session_persistence, bus, hub, nullptr, &downlink_queue);
+  hub.set_core(network_server);
+  bus.set_downlink_handler(network_server);
+  gateway::gateway_state_writer gateway_state(db_path, hub, system);
+
+  serve_context ctx{.workers = workers,
+                    .database_path = db_path,
+                    .mqtt_state = mqtt_state,
+                    .keys = keys,
+                    .hub = hub,
+                    .bus = bus,
+                    .network = network_server,
+                    .tls = tls,
+                    .broker_defaults = broker_defaults_of(o),
+                    .realms = realms};
+  const stop_on_exit stopper{modules};  // also when a later module fails to build
+  for (const auto& m : modules) m->build(ctx);
+  if (realms.listener_count() == 0) {
+    spdlog::warn("no listener is enabled (try --mqtt-listen 127.0.0.1:1883 --mqtt-allow-anonymous)");
+  }
+
+  // Registry changes made with the CLI: reload keys, disconnect whoever lost access.
+  registry_poller registry_changes(db_path, system, [&](const registry::registry_changes&) {
+    keys.refresh();
+    network_server.reload_devices();
+    realms.disconnect_revoked(keys);
+  });
+
+  realms.start("0.1.0");
+  for (const auto& m : modules) m->start();
+  gateway_state.start();
+  registry_changes.start();
+  run_until_signal(workers, o.data_dir);
   gateway_state.flush();
   return 0;
 }
@@ -302,12 +208,18 @@ int serve(const serve_options& o) {
 }  // namespace
 
 void add_serve_command(CLI::App& app, command_context& ctx) {
-  auto options = std::make_shared<serve_options>();
+  struct setup {
+    core_options core;
+    frontend_modules modules = make_frontend_modules();
+  };
+  auto s = std::make_shared<setup>();
   auto* cmd = app.add_subcommand("serve", "Run the server");
-  add_flags(*cmd, *options);
-  cmd->callback([options, &ctx] {
+  add_core_flags(*cmd, s->core);
+  for (auto& m : s->modules) m->add_flags(*cmd);
+  cmd->callback([s, cmd, &ctx] {
+    if (!s->core.config_file.empty()) apply_config_file(*cmd, s->core.config_file);
     try {
-      ctx.exit_code = serve(*options);
+      ctx.exit_code = serve(s->core, s->modules);
     } catch (const std::exception& e) {
       spdlog::error("{}", e.what());
       ctx.exit_code = 1;

@@ -1,0 +1,19 @@
+// The list of frontend modules. Each factory is defined in its module's own file.
+
+#include "cli/serve/frontend_modules.hpp"
+
+namespace tether::cli {
+
+std::unique_ptr<frontend_module> make_mqtt_module();         // mqtt_module.cpp: the plain broker
+std::unique_ptr<frontend_module> make_gateway_v3_module();   // gateway_v3_module.cpp
+std::unique_ptr<frontend_module> make_application_module();  // application_module.cpp
+
+frontend_modules make_frontend_modules() {
+  frontend_modules modules;
+  for (auto make : {make_mqtt_module, make_gateway_v3_module, make_application_module}) {
+    modules.push_back(make());
+  }
+  return modules;
+}
+
+}  // namespace tether::cli
