@@ -15,13 +15,9 @@ network::rx_metadata from_antenna(const v2::gateway::RxMetadata::Antenna& a) {
   network::rx_metadata md;
   md.antenna_index = a.antenna();
   md.channel_index = a.channel();
-  // `rssi` is the signal RSSI, `channel_rssi` the channel's; older boards send only `rssi`.
-  if (a.channel_rssi() != 0) {
-    md.rssi = md.channel_rssi = a.channel_rssi();
-    md.signal_rssi = a.rssi();
-  } else {
-    md.rssi = md.channel_rssi = a.rssi();
-  }
+  // As The Things Stack: rssi as is; boards that report no channel RSSI get rssi there too.
+  md.rssi = a.rssi();
+  md.channel_rssi = a.channel_rssi() != 0 ? a.channel_rssi() : a.rssi();
   md.snr = a.snr();
   md.rssi_standard_deviation = a.rssi_standard_deviation();
   md.frequency_offset = a.frequency_offset();
@@ -32,12 +28,8 @@ network::rx_metadata from_antenna(const v2::gateway::RxMetadata::Antenna& a) {
 void to_antenna(const network::rx_metadata& md, v2::gateway::RxMetadata::Antenna* a) {
   a->set_antenna(md.antenna_index);
   a->set_channel(md.channel_index);
-  if (md.signal_rssi) {
-    a->set_rssi(*md.signal_rssi);
-    a->set_channel_rssi(md.channel_rssi);
-  } else {
-    a->set_rssi(md.rssi);
-  }
+  a->set_rssi(md.rssi);
+  a->set_channel_rssi(md.channel_rssi);
   a->set_snr(md.snr);
   a->set_rssi_standard_deviation(md.rssi_standard_deviation);
   a->set_frequency_offset(md.frequency_offset);
@@ -48,7 +40,7 @@ void to_antenna(const network::rx_metadata& md, v2::gateway::RxMetadata::Antenna
 bool needs_antennas(const network::gateway_uplink& up) {
   if (up.rx_metadata.size() != 1) return !up.rx_metadata.empty();
   const auto& md = up.rx_metadata.front();
-  return md.antenna_index != 0 || md.signal_rssi || md.fine_timestamp != 0 || md.frequency_offset != 0 ||
+  return md.antenna_index != 0 || md.fine_timestamp != 0 || md.frequency_offset != 0 ||
          md.rssi_standard_deviation != 0 || md.channel_rssi != md.rssi;
 }
 

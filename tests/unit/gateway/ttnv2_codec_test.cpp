@@ -98,14 +98,14 @@ TEST(ttnv2_codec, every_antenna_becomes_rx_metadata) {
   const auto& b = up->rx_metadata[1];
   EXPECT_EQ(a.antenna_index, 0u);
   EXPECT_EQ(a.channel_index, 3u);
-  EXPECT_EQ(a.rssi, -48.0f);  // the channel RSSI when the board reports one
-  EXPECT_EQ(a.signal_rssi, -50.0f);
+  EXPECT_EQ(a.rssi, -50.0f);
+  EXPECT_EQ(a.channel_rssi, -48.0f);
   EXPECT_EQ(a.snr, 7.0f);
   EXPECT_EQ(a.fine_timestamp, 123'456'789u);
   EXPECT_EQ(a.timestamp, 77u);
   EXPECT_EQ(b.antenna_index, 1u);
   EXPECT_EQ(b.rssi, -60.0f);
-  EXPECT_FALSE(b.signal_rssi);
+  EXPECT_EQ(b.channel_rssi, -60.0f);  // not reported: the RSSI
   EXPECT_EQ(b.snr, -2.5f);
   EXPECT_EQ(b.frequency_offset, -1234);
   EXPECT_EQ(b.gateway_id, "gw1");
