@@ -15,7 +15,7 @@ from gateway_conformance import *  # noqa: F401,F403 (the shared suite runs in t
 from gateway_conformance import GatewayEnv, plain_uplink
 from paho_helpers import PahoClient, unique_id
 from server_control import free_port
-from test_uplink_path import ABP_ADDR, APP_S_KEY, NWK_S_KEY, Network, device
+from test_uplink_path import ABP_ADDR, APP_KEY, APP_S_KEY, DEV_EUI, JOIN_EUI, NWK_S_KEY, Network, device
 from ttnv2_proto import modules, pb
 
 pytestmark = pytest.mark.tether_only
@@ -303,6 +303,24 @@ def test_pushed_downlink_arrives_on_down_with_rx1_timing(net):
     assert frame["mic_ok"] and frame["f_port"] == 7 and bytes.fromhex(frame["payload"]) == b"hello"
 
 
+def test_otaa_join_through_a_v2_gateway(net):
+    sub = net.subscribe("v3/app1/devices/otaa-dev/#", 2)
+    gw = net.v2_gateway("gw1")
+    net.v2_uplink("gw1", device("join-request", APP_KEY, JOIN_EUI, DEV_EUI, "0a0b"), timestamp=5_000_000)
+    down = pb.DownlinkMessage.FromString(gw.get(what="the join-accept").payload)
+    assert down.gateway_configuration.timestamp == 5_000_000 + 5_000_000  # JOIN_ACCEPT_DELAY1
+    assert down.gateway_configuration.frequency == 868100000
+    accept = json.loads(device("join-accept", APP_KEY, down.payload.hex(), "0a0b"))
+    assert accept["mic_ok"]
+    net.v2_uplink("gw1", device("data", accept["dev_addr"], "1", "5", "CAFE", accept["nwk_s_key"],
+                                accept["app_s_key"]))
+    events = dict(net.events(sub))
+    assert events["v3/app1/devices/otaa-dev/join"]["end_device_ids"]["dev_addr"] == accept["dev_addr"]
+    up = events["v3/app1/devices/otaa-dev/up"]["uplink_message"]
+    assert base64.b64decode(up["frm_payload"]) == b"\xca\xfe"
+    assert up["rx_metadata"][0]["gateway_ids"]["gateway_id"] == "gw1"
+
+
 @pytest.mark.parametrize("better", ["v2", "v3"])
 def test_a_frame_heard_by_a_v2_and_a_v3_gateway(net, better):
     """One uplink with both gateways' rx_metadata; the downlink goes to the better of the two."""
@@ -359,5 +377,34 @@ def test_websocket_listener(frontend):
         e.wait_state("gw-a", lambda s: s.get("uplinks", 0) == 1, "the WebSocket uplink")
         c.disconnect()
         c.loop_stop()
+    finally:
+        e.close()
+
+
+def test_tls_listener(frontend, tmp_path):
+    """--gateway-v2-tls-listen (The Things Gateway speaks mqtts) with mosquitto_pub --cafile."""
+    for args in (["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=tether v2 ca",
+                  "-keyout", "ca.key", "-out", "ca.pem"],
+                 ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=server", "-keyout", "server.key",
+                  "-out", "server.csr"]):
+        subprocess.run(["openssl", *args], cwd=tmp_path, check=True, capture_output=True)
+    (tmp_path / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    subprocess.run(["openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                    "-CAcreateserial", "-days", "2", "-out", "server.pem", "-extfile", "san.ext"],
+                   cwd=tmp_path, check=True, capture_output=True)
+    port = free_port()
+    e = GatewayEnv(frontend)
+    try:
+        e.server.stop()
+        e.server.extra_args += ["--gateway-v2-tls-listen", f"127.0.0.1:{port}", "--tls-cert",
+                                str(tmp_path / "server.pem"), "--tls-key", str(tmp_path / "server.key")]
+        e.server.start()
+        payload = tmp_path / "up.bin"
+        payload.write_bytes(plain_uplink(frontend, "gw-a"))
+        proc = subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(port), "--cafile",
+                               str(tmp_path / "ca.pem"), "-i", "gw-a", "-u", "gw-a", "-P", e.keys["gw-a"], "-q", "1",
+                               "-t", "gw-a/up", "-f", str(payload)], capture_output=True, text=True, timeout=10)
+        assert proc.returncode == 0, proc.stderr
+        e.wait_state("gw-a", lambda s: s.get("uplinks", 0) == 1, "the uplink over TLS")
     finally:
         e.close()
