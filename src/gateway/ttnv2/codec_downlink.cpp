@@ -22,7 +22,11 @@ constexpr float antenna_gain = 2;
 std::string encode_downlink(const network::downlink_tx& tx) {
   auto* msg = make<v2::router::DownlinkMessage>();
   msg->set_payload(tx.raw_payload.data(), tx.raw_payload.size());
-  data_rate_to_pb(tx.scheduled.data_rate, msg->mutable_protocol_configuration()->mutable_lorawan());
+  auto* lorawan = msg->mutable_protocol_configuration()->mutable_lorawan();
+  data_rate_to_pb(tx.scheduled.data_rate, lorawan);
+  // mp_pkt_fwd aborts a transmission without a coding rate it knows (spec §2.6).
+  if (lorawan->modulation() == v2::lorawan::LORA && lorawan->coding_rate().empty())
+    lorawan->set_coding_rate("4/5");
   auto* gw = msg->mutable_gateway_configuration();
   gw->set_timestamp(tx.scheduled.timestamp);
   gw->set_rf_chain(0);

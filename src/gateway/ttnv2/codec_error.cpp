@@ -1,3 +1,5 @@
+// Messages for the TTN v2 codec errors, as the realm logs them and reports them on {id}/errors.
+
 #include "gateway/ttnv2/codec_error.hpp"
 
 #include <string>

@@ -1,3 +1,5 @@
+// The conversions the TTN v2 codec files share (codec_pb.hpp) and the data-rate strings of codec.hpp.
+
 #include "gateway/ttnv2/codec_pb.hpp"
 
 #include "gateway/ttnv2/codec.hpp"
@@ -114,8 +116,7 @@ void data_rate_to_pb(const network::data_rate& dr, M* out) {
   if (const auto* lora = std::get_if<network::lora_data_rate>(&dr)) {
     out->set_modulation(v2::lorawan::LORA);
     out->set_data_rate(format_data_rate(*lora));
-    // mp_pkt_fwd aborts a transmission without a coding rate it knows (spec §2.6).
-    out->set_coding_rate(lora->coding_rate.empty() ? "4/5" : lora->coding_rate);
+    out->set_coding_rate(lora->coding_rate);
   } else if (const auto* fsk = std::get_if<network::fsk_data_rate>(&dr)) {
     out->set_modulation(v2::lorawan::FSK);
     out->set_bit_rate(fsk->bit_rate);

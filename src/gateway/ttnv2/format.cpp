@@ -1,3 +1,5 @@
+// The TTN v2 format: credentials, topic layout, and the codec of codec.hpp (see format.hpp).
+
 #include "gateway/ttnv2/format.hpp"
 
 #include "gateway/ttnv2/codec.hpp"
