@@ -4,8 +4,9 @@
 // `rounds` downlinks per device are pushed through network::server::push_downlinks and each one travels the
 // whole path: validation, durable queue (SQLite, group commit), down/queued, Class C scheduling (encryption,
 // RX2 settings, counter write), the gateway (a sink that acknowledges at once) and its TxAck, down/sent. The
-// figure is frames handed to the gateway per second, from the first push to the last TxAck. Usage:
-// downlink_bench [--devices=N] [--rounds=N] [--threads=N] [--shards=N]
+// figure is frames handed to the gateway per second, from the first push to the last TxAck. With
+// --tx-ack=0 the gateway is one whose protocol never acknowledges (TTN v2): down/sent at once. Usage:
+// downlink_bench [--devices=N] [--rounds=N] [--threads=N] [--shards=N] [--tx-ack=1|0]
 
 #include "lorawan/crypto/crypto_context.hpp"
 #include "lorawan/secure_frame.hpp"
@@ -42,18 +43,24 @@ struct options {
   std::size_t rounds = 10;
   std::size_t threads = 2;
   std::size_t shards = 0;
+  std::size_t tx_ack = 1;  // 0: the gateway reports nothing back (send_result::sent)
 };
 
 options parse(int argc, char** argv) {
   options o;
-  std::map<std::string, std::size_t*> numbers{
-      {"devices", &o.devices}, {"rounds", &o.rounds}, {"threads", &o.threads}, {"shards", &o.shards}};
+  std::map<std::string, std::size_t*> numbers{{"devices", &o.devices},
+                                              {"rounds", &o.rounds},
+                                              {"threads", &o.threads},
+                                              {"shards", &o.shards},
+                                              {"tx-ack", &o.tx_ack}};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto eq = arg.find('=');
     auto it = eq == std::string::npos ? numbers.end() : numbers.find(arg.substr(2, eq - 2));
     if (arg.rfind("--", 0) != 0 || it == numbers.end()) {
-      fmt::print(stderr, "usage: downlink_bench [--devices=N] [--rounds=N] [--threads=N] [--shards=N]\n");
+      fmt::print(
+          stderr,
+          "usage: downlink_bench [--devices=N] [--rounds=N] [--threads=N] [--shards=N] [--tx-ack=1|0]\n");
       std::exit(2);
     }
     *it->second = std::stoull(arg.substr(eq + 1));
@@ -79,11 +86,12 @@ class counting_events : public network::event_sink {
   std::atomic<std::uint64_t> uplinks{0}, queued{0}, sent{0}, failed{0};
 };
 
-// A gateway that transmits everything and acknowledges at once.
+// A gateway that transmits everything and acknowledges at once (or, without TxAcks, says sent).
 class acking_gateway : public network::downlink_sink {
  public:
   network::send_result send_downlink(const network::downlink_tx& tx) override {
     scheduled.fetch_add(1, std::memory_order_relaxed);
+    if (!tx_acks) return network::send_result::sent;
     network::tx_ack ack;
     ack.gateway_id = tx.gateway_id;
     ack.downlink_id = tx.id;
@@ -91,6 +99,7 @@ class acking_gateway : public network::downlink_sink {
     return network::send_result::awaiting_tx_ack;
   }
   network::uplink_handler* core = nullptr;
+  bool tx_acks = true;
   std::atomic<std::uint64_t> scheduled{0};
 };
 
@@ -143,6 +152,7 @@ int main(int argc, char** argv) {
                                                       boost::asio::any_io_executor(io.get_executor()));
   auto server = std::make_unique<network::server>(options, executors, path, persistence, events, gateway);
   gateway.core = server.get();
+  gateway.tx_acks = o.tx_ack != 0;
 
   // Every device heard once, so that Class C has a gateway and a clock.
   lorawan::crypto_context crypto;
@@ -181,8 +191,8 @@ int main(int argc, char** argv) {
   wait_for([&] { return events.sent.load() + events.failed.load() >= total; });
   const auto seconds = std::chrono::duration<double>(clock_type::now() - start).count();
 
-  fmt::print("devices={} rounds={} threads={} shards={}\n", o.devices, o.rounds, o.threads,
-             options.shard_count);
+  fmt::print("devices={} rounds={} threads={} shards={} tx_ack={}\n", o.devices, o.rounds, o.threads,
+             options.shard_count, o.tx_ack);
   fmt::print("downlinks scheduled: {} in {:.3f} s = {:.0f}/s (queued {}, sent {}, failed {})\n",
              gateway.scheduled.load(), seconds, static_cast<double>(gateway.scheduled.load()) / seconds,
              events.queued.load(), events.sent.load(), events.failed.load());

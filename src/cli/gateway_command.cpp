@@ -1,6 +1,7 @@
 // `tether gateway create|list|show|delete`: the gateways in the registry.
 
 #include "cli/commands.hpp"
+#include "cli/entity_command.hpp"
 #include "cli/registry_cli.hpp"
 #include "gateway/gateway_state_store.hpp"
 #include "registry/gateway_store.hpp"
@@ -72,33 +73,28 @@ void print_connection(const json& c) {
   if (c.contains("last_status")) std::cout << "last_status:       " << c["last_status"].dump() << '\n';
 }
 
-std::string subject(std::string_view id) { return "gateway " + in_quotes(id); }
-
-void add_create(CLI::App& parent, command_context& ctx) {
-  struct args {
-    registry_flags flags;
-    std::string id, eui, frequency_plan = "EU_863_870", name;
+void add_create(CLI::App& parent, command_context& ctx, std::shared_ptr<const entity_spec> spec) {
+  struct args : entity_args {
+    std::string eui, frequency_plan = "EU_863_870", name;
     double latitude = 0, longitude = 0, altitude = 0;
   };
   auto a = std::make_shared<args>();
-  auto* cmd = parent.add_subcommand("create", "Register a gateway");
-  cmd->add_option("ID", a->id, "Gateway ID (3-36 of a-z, 0-9, '-')")->required();
-  cmd->add_option("--eui", a->eui, "Gateway EUI (16 hex digits)");
-  cmd->add_option("--frequency-plan", a->frequency_plan, "Frequency plan ID")->capture_default_str();
-  cmd->add_option("--name", a->name, "Display name");
-  auto* lat = cmd->add_option("--latitude", a->latitude, "Latitude in degrees");
-  auto* lon = cmd->add_option("--longitude", a->longitude, "Longitude in degrees");
-  auto* alt = cmd->add_option("--altitude", a->altitude, "Altitude in metres");
+  auto& cmd = add_entity_verb(parent, *spec, "create", "Register a gateway", *a, 1);
+  cmd.add_option("--eui", a->eui, "Gateway EUI (16 hex digits)");
+  cmd.add_option("--frequency-plan", a->frequency_plan, "Frequency plan ID")->capture_default_str();
+  cmd.add_option("--name", a->name, "Display name");
+  auto* lat = cmd.add_option("--latitude", a->latitude, "Latitude in degrees");
+  auto* lon = cmd.add_option("--longitude", a->longitude, "Longitude in degrees");
+  auto* alt = cmd.add_option("--altitude", a->altitude, "Altitude in metres");
   lat->needs(lon);
   lon->needs(lat);
   alt->needs(lat);
-  add_registry_flags(*cmd, a->flags);
-  set_registry_callback(*cmd, ctx, "gateway create", [a, lat] {
+  add_registry_flags(cmd, a->flags);
+  set_registry_callback(cmd, ctx, "gateway create", [a, lat, spec] {
     const char* command = "gateway create";
+    if (int rc = check_key(*spec, command, a->key)) return rc;
     registry::gateway g;
-    g.gateway_id = a->id;
-    if (!registry::is_valid_id(a->id))
-      return fail(command, subject(a->id), registry::registry_error::invalid_id);
+    g.gateway_id = a->key[0];
     if (!a->eui.empty()) {
       auto eui = registry::parse_eui(a->eui);
       if (!eui) return fail(command, "--eui " + in_quotes(a->eui), eui.error());
@@ -114,98 +110,55 @@ void add_create(CLI::App& parent, command_context& ctx) {
       if (created.error() == registry::registry_error::eui_in_use) {
         return fail(command, "EUI " + g.eui->to_hex() + " is already used by another gateway", 1);
       }
-      return fail(command, subject(a->id), created.error());
+      return fail(command, subject_of(*spec, a->key), created.error());
     }
     return report(a->flags.json, to_json(*created), std::string("Created gateway ") + created->gateway_id);
   });
 }
 
-void add_list(CLI::App& parent, command_context& ctx) {
-  auto a = std::make_shared<registry_flags>();
-  auto* cmd = parent.add_subcommand("list", "List gateways");
-  add_registry_flags(*cmd, *a);
-  set_registry_callback(*cmd, ctx, "gateway list", [a] {
-    auto db = open_registry(a->data_dir);
-    auto gateways = registry::gateway_store(*db).list();
-    if (a->json) {
-      json out = json::array();
-      for (const auto& g : gateways) out.push_back(to_json(g));
-      print_json(out);
-      return 0;
-    }
-    if (gateways.empty()) {
-      std::cout << "No gateways.\n";
-      return 0;
-    }
-    std::cout << std::left << std::setw(37) << "GATEWAY ID" << std::setw(18) << "EUI" << std::setw(20)
-              << "FREQUENCY PLAN"
-              << "NAME\n";
-    for (const auto& g : gateways) {
-      std::cout << std::setw(37) << g.gateway_id << std::setw(18) << (g.eui ? g.eui->to_hex() : "-")
-                << std::setw(20) << g.frequency_plan_id << g.name << '\n';
-    }
-    return 0;
-  });
+void print_table(const std::vector<registry::gateway>& gateways) {
+  std::cout << std::left << std::setw(37) << "GATEWAY ID" << std::setw(18) << "EUI" << std::setw(20)
+            << "FREQUENCY PLAN"
+            << "NAME\n";
+  for (const auto& g : gateways) {
+    std::cout << std::setw(37) << g.gateway_id << std::setw(18) << (g.eui ? g.eui->to_hex() : "-")
+              << std::setw(20) << g.frequency_plan_id << g.name << '\n';
+  }
 }
 
-void add_show(CLI::App& parent, command_context& ctx) {
-  struct args {
-    registry_flags flags;
-    std::string id;
+entity_table<registry::gateway> gateway_table() {
+  using key = const entity_key&;
+  return {
+      .spec = {.command = "gateway",
+               .key = {{"ID", "gateway", "gateway_id", "Gateway ID", "Gateway ID (3-36 of a-z, 0-9, '-')"}},
+               .help = {.list = "List gateways",
+                        .show = "Show one gateway",
+                        .remove = "Delete a gateway and its API keys"},
+               .empty_text = [](key) { return std::string("No gateways."); },
+               .deleted_text = [](key k) { return "Deleted gateway " + k[0] + " and its API keys"; }},
+      .to_json = to_json,
+      .print_table = print_table,
+      .list = list_every<registry::gateway_store, registry::gateway>,
+      .get = get_by_id<registry::gateway_store>,
+      .show_json =
+          [](storage::database& db, const registry::gateway& g) {
+            auto out = to_json(g);
+            out["connection"] = connection_state(db, g.gateway_id);
+            return out;
+          },
+      .print_details =
+          [](storage::database& db, const registry::gateway& g) {
+            print_details(g);
+            print_connection(connection_state(db, g.gateway_id));
+          },
+      .remove = remove_by_id<registry::gateway_store>,
   };
-  auto a = std::make_shared<args>();
-  auto* cmd = parent.add_subcommand("show", "Show one gateway");
-  cmd->add_option("ID", a->id, "Gateway ID")->required();
-  add_registry_flags(*cmd, a->flags);
-  set_registry_callback(*cmd, ctx, "gateway show", [a] {
-    if (!registry::is_valid_id(a->id))
-      return fail("gateway show", subject(a->id), registry::registry_error::invalid_id);
-    auto db = open_registry(a->flags.data_dir);
-    auto g = registry::gateway_store(*db).get(a->id);
-    if (!g) return fail("gateway show", subject(a->id), g.error());
-    const auto connection = connection_state(*db, a->id);
-    if (a->flags.json) {
-      auto out = to_json(*g);
-      out["connection"] = connection;
-      print_json(out);
-    } else {
-      print_details(*g);
-      print_connection(connection);
-    }
-    return 0;
-  });
-}
-
-void add_delete(CLI::App& parent, command_context& ctx) {
-  struct args {
-    registry_flags flags;
-    std::string id;
-  };
-  auto a = std::make_shared<args>();
-  auto* cmd = parent.add_subcommand("delete", "Delete a gateway and its API keys");
-  cmd->add_option("ID", a->id, "Gateway ID")->required();
-  add_registry_flags(*cmd, a->flags);
-  set_registry_callback(*cmd, ctx, "gateway delete", [a] {
-    if (!registry::is_valid_id(a->id)) {
-      return fail("gateway delete", subject(a->id), registry::registry_error::invalid_id);
-    }
-    auto db = open_registry(a->flags.data_dir);
-    auto removed = registry::gateway_store(*db).remove(a->id);
-    if (!removed) return fail("gateway delete", subject(a->id), removed.error());
-    return report(a->flags.json, {{"deleted", {{"gateway_id", a->id}}}},
-                  std::string("Deleted gateway ") + a->id + " and its API keys");
-  });
 }
 
 }  // namespace
 
 void add_gateway_command(CLI::App& app, command_context& ctx) {
-  auto* cmd = app.add_subcommand("gateway", "Manage gateways in the registry");
-  cmd->require_subcommand(1);
-  add_create(*cmd, ctx);
-  add_list(*cmd, ctx);
-  add_show(*cmd, ctx);
-  add_delete(*cmd, ctx);
+  add_entity_commands(app, ctx, "Manage gateways in the registry", gateway_table(), add_create);
 }
 
 }  // namespace tether::cli

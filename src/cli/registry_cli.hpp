@@ -1,7 +1,7 @@
 #pragma once
 // What the registry commands (gateway, application, device, key) share: the --data-dir and --json
 // flags, opening the migrated database, and turning errors into one stderr line and an exit code
-// (2 for bad input, 1 for everything else).
+// (2 for bad input, 1 for everything else). entity_command.hpp builds their list/show/delete from these.
 
 #include "cli/commands.hpp"
 #include "registry/error.hpp"

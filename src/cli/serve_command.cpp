@@ -12,11 +12,14 @@
 #include "gateway/gateway_state_writer.hpp"
 #include "gateway/hub.hpp"
 #include "gateway/ttsv3/protobuf_logging.hpp"
+#include "http/tether_metrics.hpp"
+#include "http/uplink_latency_meter.hpp"
 #include "network/device_session_store_persistence.hpp"
 #include "network/server.hpp"
 #include "registry/key_authenticator.hpp"
 #include "storage/device_session_store.hpp"
 #include "storage/downlink_queue_store.hpp"
+#include "storage/group_commit_stats.hpp"
 #include "storage/migrations.hpp"
 #include "storage/mqtt_state_store.hpp"
 
@@ -152,7 +155,9 @@ int serve(const core_options& o, const frontend_modules& modules) {
   gateway::ttsv3::route_protobuf_logs_to_spdlog();
   const auto db_path = prepare_database(o);
   const auto sync = o.storage_sync == "full" ? storage::sync_mode::full : storage::sync_mode::normal;
-  storage::mqtt_state_store mqtt_state(db_path, {.sync = sync});
+  // Group commits of each store, for /metrics; they outlive the stores.
+  storage::group_commit_stats mqtt_commits, session_commits, downlink_commits;
+  storage::mqtt_state_store mqtt_state(db_path, {.sync = sync, .stats = &mqtt_commits});
   mqtt::worker_pool workers(o.workers);
   const mqtt::tls_files tls{o.tls_cert, o.tls_key, o.tls_ca};
   realm_host realms(workers, mqtt_state, tls);
@@ -164,11 +169,17 @@ int serve(const core_options& o, const frontend_modules& modules) {
   registry::key_authenticator keys(keys_db);
   gateway::hub hub;
   application::bus bus;
-  storage::device_session_store device_sessions(db_path, {.sync = sync});
+  storage::device_session_store device_sessions(db_path, {.sync = sync, .stats = &session_commits});
   network::device_session_store_persistence session_persistence(device_sessions);
-  storage::downlink_queue_store downlink_queue(db_path, {.writer = {.sync = sync}});
+  storage::downlink_queue_store downlink_queue(db_path,
+                                               {.writer = {.sync = sync, .stats = &downlink_commits}});
+  http::uplink_latency_meter uplink_latency(bus);  // between the core and the bus
   network::server network_server(network_options_of(o), shard_executors(workers), db_path,
-                                 session_persistence, bus, hub, nullptr, &downlink_queue);
+                                 session_persistence, uplink_latency, hub, nullptr, &downlink_queue);
+  const http::core_measures measures{.uplink_latency_us = &uplink_latency.latency(),
+                                     .stores = {{"mqtt_state", &mqtt_commits},
+                                                {"device_sessions", &session_commits},
+                                                {"downlink_queues", &downlink_commits}}};
   hub.set_core(network_server);
   bus.set_downlink_handler(network_server);
   gateway::gateway_state_writer gateway_state(db_path, hub, system);
@@ -182,7 +193,8 @@ int serve(const core_options& o, const frontend_modules& modules) {
                     .network = network_server,
                     .tls = tls,
                     .broker_defaults = broker_defaults_of(o),
-                    .realms = realms};
+                    .realms = realms,
+                    .measures = measures};
   const stop_on_exit stopper{modules};  // also when a later module fails to build
   for (const auto& m : modules) m->build(ctx);
   if (realms.listener_count() == 0) {

@@ -97,6 +97,16 @@ network::send_result hub::send_downlink(const network::downlink_tx& tx) {
                                            : network::send_result::sent;
 }
 
+hub_totals hub::totals() const {
+  hub_totals out;
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, e] : gateways_) {
+    if (e.facts.connected) ++out.connected;
+    for (const auto& [reason, n] : e.facts.dropped) out.dropped[reason] += n;
+  }
+  return out;
+}
+
 bool hub::connected(std::string_view gateway_id) const {
   std::lock_guard lock(mutex_);
   auto it = gateways_.find(std::string(gateway_id));

@@ -53,6 +53,12 @@ struct gateway_snapshot {
   std::uint64_t revision = 0;  // bumped on every change, so writers can skip unchanged gateways
 };
 
+// Totals over every gateway the hub knows, for /metrics (no per-gateway detail).
+struct hub_totals {
+  std::size_t connected = 0;
+  std::map<std::string, std::uint64_t> dropped;  // reason → count, summed over gateways
+};
+
 class hub : public network::downlink_sink {
  public:
   hub() = default;
@@ -82,6 +88,7 @@ class hub : public network::downlink_sink {
   // Gateways whose revision is above `after` (all with 0).
   std::vector<gateway_snapshot> changed_since(std::uint64_t after) const;
   std::uint64_t revision() const { return revision_.load(std::memory_order_relaxed); }
+  hub_totals totals() const;
 
  private:
   struct entry {

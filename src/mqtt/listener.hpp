@@ -26,6 +26,7 @@ class listener {
 
   void start();
   boost::asio::ip::tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+  bool is_open() const { return acceptor_.is_open(); }
 
  private:
   boost::asio::awaitable<void> accept_loop();

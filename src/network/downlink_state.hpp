@@ -29,14 +29,17 @@ struct transmission {
   std::uint64_t tx_id = 0;
   std::optional<storage::downlink_item> item;
   std::uint32_t f_cnt = 0;
-  time_point at{};  // when it was handed over
+  time_point at{};        // when it was handed over
+  bool replaced = false;  // a down/replace removed the item from the queue while it was on its way
 };
 
 struct downlink_state {
   std::vector<storage::downlink_item> queue;  // highest priority first, then seq
   // Seqs of queued items whose write is not on disk yet: not transmitted before their down/queued.
   std::unordered_set<std::uint64_t> not_durable;
-  std::optional<transmission> in_flight;     // waiting for the gateway's TxAck
+  std::optional<transmission> in_flight;  // an item's frame waiting for the gateway's TxAck
+  // A frame carrying no item (ACK, MAC answers) waiting for its TxAck: it blocks nothing.
+  std::optional<std::uint64_t> mac_only_tx;
   std::optional<transmission> awaiting_ack;  // confirmed, transmitted, waiting for the device's ACK
   std::optional<heard_path> last_heard;
   std::uint32_t uplinks_since_dev_status = 0;  // DevStatusReq rides along every dev_status_interval

@@ -1,9 +1,7 @@
 #include "network/join_request.hpp"
 
-#include "lorawan/airtime.hpp"
 #include "lorawan/frame/parse.hpp"
 #include "lorawan/secure_frame.hpp"
-#include "network/downlink_scheduler.hpp"
 #include "network/rx_windows.hpp"
 #include "network/session_key_id.hpp"
 #include "network/sharding.hpp"
@@ -115,20 +113,22 @@ std::optional<join_request::pending_accept> join_request::build_join_accept() {
     return std::nullopt;
   }
   pending_accept p;
-  p.tx.raw_payload = lorawan::encode_join_accept(shard_.crypto, accept, device_->device.app_key->bytes);
-  p.tx.correlation_ids = up_.correlation_ids;
+  p.frame.wire = lorawan::encode_join_accept(shard_.crypto, accept, device_->device.app_key->bytes);
+  p.frame.correlation_ids = up_.correlation_ids;
   const std::chrono::seconds delay1{band.join_accept_delay_1};
   const std::chrono::seconds delay2{band.join_accept_delay_2};
   p.band = &band;
   // RX1 through each gateway that heard the request (best first), then RX2 through each.
   for (const auto* path : paths) {
-    if (auto w = rx1_window(band, up_.settings, *path, delay1, 0)) {
-      p.windows.push_back({path->gateway_id, path->uplink_token, *w, up_.received_at + delay1});
-    }
+    auto w = rx1_window(band, up_.settings, *path, delay1, 0);
+    auto dr = w ? downlink_data_rate_index(band, w->data_rate) : std::nullopt;
+    if (dr)
+      p.windows.push_back({"RX1", path->gateway_id, path->uplink_token, *w, *dr, up_.received_at + delay1});
   }
   for (const auto* path : paths) {
     if (auto w = rx2_window(band, plan.rx2_frequency, rx2_data_rate_, *path, delay2)) {
-      p.windows.push_back({path->gateway_id, path->uplink_token, *w, up_.received_at + delay2});
+      p.windows.push_back(
+          {"RX2", path->gateway_id, path->uplink_token, *w, rx2_data_rate_, up_.received_at + delay2});
     }
   }
   if (p.windows.empty()) {
@@ -150,30 +150,12 @@ void join_request::send_when_durable(pending_accept accept) {
   e.correlation_ids = up_.correlation_ids;
   auto& shard = shard_;
   shard_.persist(*device_, [&shard, accept = std::move(accept), e = std::move(e)]() mutable {
-    auto& tx = accept.tx;
-    const auto base = tx.correlation_ids.size();
-    for (const auto& w : accept.windows) {
-      if (w.start - std::chrono::system_clock::now() < schedule_margin) continue;  // too late for this one
-      const auto dr = downlink_data_rate_index(*accept.band, w.settings.data_rate);
-      const auto airtime =
-          dr ? lorawan::airtime(accept.band->data_rates[*dr], tx.raw_payload.size())
-             : lorawan::result<std::chrono::microseconds>(lorawan::lorawan_error::invalid_data_rate);
-      if (airtime && !shard.reserve_airtime(w.gateway_id, *accept.band, w.settings.frequency,
-                                            w.settings.timestamp, w.start, *airtime)) {
-        continue;
-      }
-      tx.gateway_id = w.gateway_id;
-      tx.uplink_token = w.uplink_token;
-      tx.id = shard.next_tx_id();
-      tx.scheduled = w.settings;
-      tx.correlation_ids.resize(base);
-      tx.correlation_ids.push_back("ns:transmission:" + std::to_string(tx.id));
-      if (shard.out.downlinks.send_downlink(tx) != send_result::not_connected) {
-        shard.out.counters.add(counter::joins_accepted);
-        shard.out.events.on_join(e);
-        return;
-      }
-      if (airtime) shard.release_airtime(tx.gateway_id, w.settings.timestamp);
+    const auto& frame = accept.frame;
+    if (try_windows(shard, {accept.band, accept.windows, [&frame](const candidate_window&) { return &frame; },
+                            "ns:transmission:", e.ids.application_id, e.ids.device_id})) {
+      shard.out.counters.add(counter::joins_accepted);
+      shard.out.events.on_join(e);
+      return;
     }
     // The device keeps its previous session (if any) and will try again with a new DevNonce.
     shard.out.counters.add(counter::join_not_scheduled);

@@ -8,6 +8,7 @@
 #include "lorawan/crypto/session_keys.hpp"
 #include "lorawan/frame/frames.hpp"
 #include "network/shard_state.hpp"
+#include "network/try_windows.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -28,16 +29,10 @@ class join_request {
   bool check_dev_nonce();
   bool allocate_dev_addr();
   void derive_keys();
-  struct window {
-    std::string gateway_id;  // the gateway that would transmit, and its token for it
-    bytes uplink_token;
-    tx_settings settings;
-    time_point start;  // server time the window opens
-  };
   struct pending_accept {
-    downlink_tx tx;
+    built_frame frame;  // encrypted once, the same in every window
     const lorawan::band::band* band = nullptr;
-    std::vector<window> windows;  // RX1 then RX2
+    std::vector<candidate_window> windows;  // RX1 then RX2
   };
   std::optional<pending_accept> build_join_accept();
   void switch_session();

@@ -1,6 +1,6 @@
 #pragma once
-// Class A receive windows: which gateway answers an uplink and with what radio settings. Used for
-// join-accepts now and by the data downlink scheduler later.
+// Class A receive windows: which gateway answers an uplink and with what radio settings, for
+// join-accepts and data downlinks alike (network/try_windows.hpp tries them).
 
 #include "lorawan/band/band.hpp"
 #include "lorawan/band/frequency_plan.hpp"

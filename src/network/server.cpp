@@ -23,12 +23,9 @@ server::server(server_options options, std::vector<boost::asio::any_io_executor>
     own_queue_ = std::make_unique<storage::downlink_queue_store>(registry_db_path);
     queue_ = own_queue_.get();
   }
-  const shard_outlets outlets{options_,  events,
-                              downlinks, persistence,
-                              counters_, next_downlink_id_,
-                              hook,      options_.shard_count,
-                              queue_,    &duty_cycle_,
-                              &airtime_};
+  const shard_outlets outlets{
+      options_, events,    downlinks, persistence, counters_, next_downlink_id_, hook, options_.shard_count,
+      queue_,   &gateways_};
   for (std::size_t i = 0; i < options_.shard_count; ++i) {
     shards_.push_back(std::make_unique<shard>(i, executors[i % executors.size()], outlets));
   }

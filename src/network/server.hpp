@@ -12,8 +12,8 @@
 
 #include "network/counters.hpp"
 #include "network/downlinks.hpp"
-#include "network/duty_cycle.hpp"
 #include "network/events.hpp"
+#include "network/gateway_scheduler.hpp"
 #include "network/radio.hpp"
 #include "network/server_options.hpp"
 #include "network/session_persistence.hpp"
@@ -67,8 +67,7 @@ class server final : public uplink_handler, public downlink_handler {
   session_persistence& persistence_;
   std::unique_ptr<storage::downlink_queue_store> own_queue_;
   storage::downlink_queue_store* queue_ = nullptr;
-  duty_cycle_tracker duty_cycle_;
-  gateway_airtime airtime_;
+  gateway_scheduler gateways_;
   counter_set counters_;
   std::atomic<std::uint64_t> next_downlink_id_{0};
   std::vector<std::unique_ptr<shard>> shards_;

@@ -26,49 +26,6 @@ void shard_state::persist(device_entry& entry, std::function<void()> then) {
   });
 }
 
-bool shard_state::reserve_airtime(std::string_view gateway_id, const lorawan::band::band& band,
-                                  std::uint64_t frequency, std::uint32_t timestamp, time_point start,
-                                  std::chrono::microseconds airtime) {
-  if (out.airtime && !out.airtime->try_reserve(gateway_id, timestamp, start, airtime)) {
-    out.counters.add(counter::downlink_gateway_busy);
-    spdlog::debug("network: gateway {} transmits another frame at {} µs (+{} µs)", gateway_id, timestamp,
-                  airtime.count());
-    return false;
-  }
-  if (out.duty_cycle && !out.duty_cycle->try_transmit(gateway_id, band, frequency, start, airtime)) {
-    out.counters.add(counter::downlink_duty_cycle);
-    spdlog::debug("network: gateway {} is out of duty cycle on {} Hz", gateway_id, frequency);
-    release_airtime(gateway_id, timestamp);
-    return false;
-  }
-  return true;
-}
-
-std::optional<std::chrono::microseconds> shard_state::reserve_earliest_airtime(
-    std::string_view gateway_id, const lorawan::band::band& band, std::uint64_t frequency,
-    std::uint32_t timestamp, time_point start, std::chrono::microseconds airtime,
-    std::chrono::microseconds max_wait) {
-  std::chrono::microseconds wait{0};
-  if (out.airtime) {
-    auto slot = out.airtime->reserve_earliest(gateway_id, timestamp, start, airtime, max_wait);
-    if (!slot) {
-      out.counters.add(counter::downlink_gateway_busy);
-      return std::nullopt;
-    }
-    wait = *slot;
-  }
-  if (out.duty_cycle && !out.duty_cycle->try_transmit(gateway_id, band, frequency, start + wait, airtime)) {
-    out.counters.add(counter::downlink_duty_cycle);
-    release_airtime(gateway_id, timestamp + static_cast<std::uint32_t>(wait.count()));
-    return std::nullopt;
-  }
-  return wait;
-}
-
-void shard_state::release_airtime(std::string_view gateway_id, std::uint32_t timestamp) {
-  if (out.airtime) out.airtime->release(gateway_id, timestamp);
-}
-
 void shard_state::remember_tx(std::uint64_t id, device_table::key device) {
   tx_owner[id] = std::move(device);
   tx_order.push_back(id);

@@ -8,9 +8,8 @@
 #include "network/counters.hpp"
 #include "network/dev_addr_allocator.hpp"
 #include "network/device_table.hpp"
-#include "network/duty_cycle.hpp"
 #include "network/events.hpp"
-#include "network/gateway_airtime.hpp"
+#include "network/gateway_scheduler.hpp"
 #include "network/radio.hpp"
 #include "network/server_options.hpp"
 #include "network/session_persistence.hpp"
@@ -38,8 +37,7 @@ struct shard_outlets {
   uplink_hook* hook = nullptr;  // an extra observer of data uplinks; may be null
   std::size_t shard_count = 1;
   storage::downlink_queue_store* queue = nullptr;  // durable downlink queues
-  duty_cycle_tracker* duty_cycle = nullptr;
-  gateway_airtime* airtime = nullptr;  // what each gateway's transmitter is booked for
+  gateway_scheduler* gateways = nullptr;           // each gateway's transmitter time and duty cycle
 };
 
 struct shard_state {
@@ -50,21 +48,6 @@ struct shard_state {
   // runs on the shard's strand once the write is durable. The pending callback counts as work of the
   // executor, so an io_context does not run out of work while a write is in flight.
   void persist(device_entry& entry, std::function<void()> then = {});
-
-  // Books the gateway's transmitter (at concentrator time `timestamp`, server time `start`) and its
-  // sub-band's duty cycle for a downlink; false (counted) when either is taken, and then nothing stays
-  // booked.
-  bool reserve_airtime(std::string_view gateway_id, const lorawan::band::band& band, std::uint64_t frequency,
-                       std::uint32_t timestamp, time_point start, std::chrono::microseconds airtime);
-  // The same for the earliest free slot at most `max_wait` after `timestamp`: returns how much later it
-  // starts, or nullopt (counted).
-  std::optional<std::chrono::microseconds> reserve_earliest_airtime(std::string_view gateway_id,
-                                                                    const lorawan::band::band& band,
-                                                                    std::uint64_t frequency,
-                                                                    std::uint32_t timestamp, time_point start,
-                                                                    std::chrono::microseconds airtime,
-                                                                    std::chrono::microseconds max_wait);
-  void release_airtime(std::string_view gateway_id, std::uint32_t timestamp);
 
   // Downlink IDs name their shard (id % shard_count), so a TxAck finds its way back without a lookup.
   std::uint64_t next_tx_id() {

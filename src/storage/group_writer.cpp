@@ -94,6 +94,7 @@ void group_writer::run() {
       next_maintenance = clock::now() + interval;
     }
     ticket upto = 0;
+    std::uint64_t group_size = 0;
     {
       std::unique_lock lock(mutex_);
       auto ready = [&] { return recorded_ != taken_ || stopping_; };
@@ -107,12 +108,19 @@ void group_writer::run() {
         continue;  // time for maintenance
       }
       source_->take_group();
+      group_size = recorded_ - taken_;
       upto = taken_ = recorded_;
       pending_ = 0;
       writing_ = true;
     }
     has_room_.notify_all();
+    const auto started = clock::now();
     write([&](database& db) { source_->write_group(db); });
+    if (auto* stats = options_.stats) {
+      stats->group_size.observe(group_size);
+      stats->commit_us.observe(static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - started).count()));
+    }
     finish_group(upto);
   }
 }

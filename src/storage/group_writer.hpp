@@ -10,6 +10,7 @@
 // slows producers down rather than losing data. A change the disk refuses stops the process
 // (std::terminate after a critical log line): nothing acknowledged may claim a durability it lacks.
 
+#include "storage/group_commit_stats.hpp"
 #include "storage/sqlite.hpp"
 
 #include <chrono>
@@ -29,6 +30,8 @@ struct group_writer_options {
   sync_mode sync = sync_mode::normal;
   // How often `group_source::maintain` runs (0: never).
   std::chrono::milliseconds maintenance_interval{0};
+  // When set (it must outlive the writer), each group's size and commit time are observed into it.
+  group_commit_stats* stats = nullptr;
 };
 
 // What a store gives its writer.

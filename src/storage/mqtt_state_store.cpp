@@ -113,7 +113,8 @@ class mqtt_state_store::realm_journal final : public mqtt::session_journal {
 };
 
 mqtt_state_store::mqtt_state_store(const std::string& path, mqtt_state_options options)
-    : writer_(path, {.max_pending = options.max_pending, .sync = options.sync}, "MQTT state"),
+    : writer_(path, {.max_pending = options.max_pending, .sync = options.sync, .stats = options.stats},
+              "MQTT state"),
       sql_(std::make_unique<statements>(writer_.db())) {
   writer_.start(*this);
 }

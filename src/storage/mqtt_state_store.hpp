@@ -19,6 +19,7 @@ namespace tether::storage {
 struct mqtt_state_options {
   std::size_t max_pending = 200'000;  // unwritten changes before recording waits
   sync_mode sync = sync_mode::normal;
+  group_commit_stats* stats = nullptr;  // see group_writer_options
 };
 
 class mqtt_state_store final : private group_source {

@@ -20,7 +20,8 @@ LISTENERS = [
     for kind, transport in (("", "tcp"), ("tls-", "tls"), ("ws-", "ws"), ("wss-", "wss"))
 ]
 # Listener flags whose default address is not empty: off in these tests unless a test sets them.
-DEFAULTED = ("--gateway-v3-listen", "--gateway-v3-tls-listen", "--application-listen", "--application-tls-listen")
+DEFAULTED = ("--gateway-v3-listen", "--gateway-v3-tls-listen", "--application-listen", "--application-tls-listen",
+             "--http-listen")
 
 
 @pytest.fixture(scope="module")
@@ -134,14 +135,14 @@ def test_a_malformed_listen_address_names_its_flag(tmp_path):
     assert "--gateway-v3-ws-listen: expected HOST:PORT, got '127.0.0.1'" in output, output
 
 
-@pytest.mark.parametrize("flag", ["--gateway-v2-listen", "--iot-listen", "--http-listen"])
+@pytest.mark.parametrize("flag", ["--gateway-v2-listen", "--iot-listen"])
 def test_a_listener_of_a_frontend_not_built_yet_is_an_unknown_flag(tmp_path, flag):
     code, output = run_serve(tmp_path, flag, "127.0.0.1:1")
     assert code == 2, output
     assert flag in output, output
 
 
-@pytest.mark.parametrize("flag", ["gateway-v2-listen", "iot-listen", "http-listen"])
+@pytest.mark.parametrize("flag", ["gateway-v2-listen", "iot-listen"])
 def test_help_does_not_offer_listeners_of_frontends_not_built_yet(flag):
     out = subprocess.run([TETHER_BIN, "serve", "--help"], capture_output=True, text=True, timeout=10)
     assert out.returncode == 0 and "--gateway-v3-listen" in out.stdout

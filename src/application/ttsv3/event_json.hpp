@@ -2,6 +2,8 @@
 // Application events as The Things Stack's MQTT integration writes them (spec/tts-v3.md §3.3):
 // ApplicationUp JSON with snake_case proto names, zero values omitted, EUIs and DevAddr in upper-case
 // hex, bytes in base64, 64-bit integers quoted, enums by name, timestamps RFC 3339, durations "1.5s".
+// `rx_metadata` and `settings` are written by gateway/radio_json, the same writer `tether gateway show`
+// uses, so both print a radio struct identically.
 
 #include "network/downlinks.hpp"
 #include "network/events.hpp"

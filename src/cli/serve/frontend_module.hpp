@@ -19,6 +19,9 @@ class hub;
 namespace tether::network {
 class server;
 }
+namespace tether::http {
+struct core_measures;
+}
 
 namespace tether::cli {
 
@@ -34,6 +37,7 @@ struct serve_context {
   mqtt::tls_files tls;                   // --tls-cert, --tls-key, --tls-ca
   mqtt::broker_options broker_defaults;  // --mqtt-max-*: limits every realm's broker starts from
   realm_host& realms;                    // add a realm here: its broker, listeners, revocation
+  const http::core_measures& measures;   // latency and group-commit histograms, for /metrics
 };
 
 class frontend_module {

@@ -82,6 +82,18 @@ void realm_host::start(const std::string& version) {
   for (auto& l : listeners_) l->start();
 }
 
+std::vector<mqtt::broker*> realm_host::brokers() const {
+  std::vector<mqtt::broker*> out;
+  for (const auto& b : brokers_) out.push_back(b.get());
+  return out;
+}
+
+std::size_t realm_host::open_listener_count() const {
+  std::size_t open = 0;
+  for (const auto& l : listeners_) open += l->is_open() ? 1 : 0;
+  return open;
+}
+
 void realm_host::disconnect_revoked(registry::key_authenticator& keys) {
   for (auto* b : revocable_) {
     const auto closed = b->disconnect_if(

@@ -40,6 +40,10 @@ class realm_host {
   mqtt::broker& add(std::unique_ptr<mqtt::realm> realm, const realm_setup& setup, const listen_flags& where);
 
   std::size_t listener_count() const { return listeners_.size(); }
+  // Every realm's broker, in the order added (for /metrics and /readyz).
+  std::vector<mqtt::broker*> brokers() const;
+  // How many of the listeners are open (accepting).
+  std::size_t open_listener_count() const;
   // Starts every broker's $SYS topics and every listener (each logs the address it listens on).
   void start(const std::string& version);
   // Closes the connections whose API key is no longer active, in every realm with revocable credentials.

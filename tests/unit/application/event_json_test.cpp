@@ -1,4 +1,5 @@
 #include "application/ttsv3/event_json.hpp"
+#include "gateway/snapshot_json.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -87,6 +88,72 @@ TEST(EventJson, JoinCarriesTheSessionKeyIdOnly) {
   EXPECT_EQ(j["join_accept"]["session_key_id"], "Dw==");
   EXPECT_EQ(j["join_accept"]["received_at"], "2026-11-23T01:02:03Z");
   EXPECT_EQ(j["end_device_ids"]["join_eui"], "70B3D57ED0000000");
+}
+
+// The text of the value of the first member named `key` (an object or array), or "" when absent.
+std::string member_text(const std::string& json_text, std::string_view key) {
+  const auto name = "\"" + std::string(key) + "\":";
+  const auto start = json_text.find(name);
+  if (start == std::string::npos) return "";
+  const auto begin = start + name.size();
+  int depth = 0;
+  bool in_string = false;
+  for (auto i = begin; i < json_text.size(); ++i) {
+    const char c = json_text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      return json_text.substr(begin, i + 1 - begin);
+    }
+  }
+  return "";
+}
+
+// `tether gateway show --json` and the application API print the same radio structs: the same
+// rx_metadata and settings give the same text on both paths, byte for byte.
+TEST(EventJson, RadioStructsMatchGatewayShowByteForByte) {
+  auto e = sample_uplink();
+  auto second = e.rx_metadata[0];
+  second.antenna_index = 1;
+  second.gateway_eui = core::eui64::from_hex("0016c001ff10d3f6").value();
+  second.time = at(1'795'395'723'000'000'000);
+  second.signal_rssi = -50.25f;
+  second.rssi_standard_deviation = 0.1f;
+  second.fine_timestamp = 42;
+  second.location = network::location{52.5, 4.75, 12, 0, network::location_source::gps};
+  second.channel_index = 3;
+  second.gps_time = at(1'795'395'723'100'000'000);
+  second.uplink_token.clear();
+  e.rx_metadata.push_back(second);
+  e.settings.enable_crc = true;
+  e.settings.time = at(1'795'395'723'000'000'000);
+
+  gateway::gateway_snapshot shown;
+  shown.last_uplink = network::gateway_uplink{};
+  shown.last_uplink->settings = e.settings;
+  shown.last_uplink->rx_metadata = e.rx_metadata;
+  const auto app = render_uplink(e);
+  const auto show = gateway::to_json(shown);
+
+  const auto app_md = member_text(app, "rx_metadata");
+  ASSERT_FALSE(app_md.empty()) << app;
+  EXPECT_EQ(app_md, member_text(show, "rx_metadata"));
+  const auto app_settings = member_text(app, "settings");
+  ASSERT_FALSE(app_settings.empty()) << app;
+  EXPECT_EQ(app_settings, member_text(show, "settings"));
+  // Spot checks that the shared text is The Things Stack's, not merely the same on both sides.
+  const auto md = json::parse(app_md);
+  EXPECT_EQ(md[1]["location"]["source"], "SOURCE_GPS");
+  EXPECT_EQ(md[1]["fine_timestamp"], "42");
+  EXPECT_FALSE(md[0].contains("antenna_index"));
+  EXPECT_EQ(json::parse(app_settings)["frequency"], "868100000");
 }
 
 }  // namespace

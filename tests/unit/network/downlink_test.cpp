@@ -508,3 +508,238 @@ TEST_F(downlinks, AdrOnUs915SubBandTwoSendsAChannelMaskBlock) {
 
 }  // namespace
 }  // namespace tether::network::test
+
+namespace tether::network::test {
+namespace {
+
+// No item is ever orphaned (issue #13): whatever takes a window, whatever the gateway's protocol says
+// about TxAcks, and across a restart, each queued item ends in exactly one final event (sent for an
+// unconfirmed item, ack for a confirmed one, or failed) and leaves the durable queue.
+class no_orphans : public downlinks {
+ protected:
+  std::vector<o> history(std::string_view payload) const {
+    std::vector<o> out;
+    for (const auto& e : events_.downlinks) {
+      if (e.downlink.frm_payload == text(payload)) out.push_back(e.outcome);
+    }
+    return out;
+  }
+  // Stops the server (its store writes everything) and counts the items left in the durable queue.
+  std::int64_t stop_and_count_stored() {
+    run();
+    server_.reset();
+    auto q = db_->prepare("SELECT COUNT(*) FROM downlink_queue");
+    EXPECT_TRUE(q.step());
+    return q.column_int(0);
+  }
+  void mac_answer_takes_the_window() {
+    const bool tx_acks = downlinks_.answer == send_result::awaiting_tx_ack;
+    const auto m = std::string(48, 'm');
+    add_device();
+    start();
+    // SF12: RX1 and RX2 at DR0 take 51 bytes; 48 plus the LinkCheckAns (3 bytes) and the
+    // RxTimingSetupReq (2, the device never answers it here) do not fit, 48 plus 2 do.
+    push({item(m)});
+    uplink_with(0, {.sf = 12, .f_opts = {0x02}});  // LinkCheckReq
+    ASSERT_EQ(downlinks_.sent.size(), 1u);
+    EXPECT_FALSE(decode(downlinks_.sent[0]).frame.f_port);  // MAC only
+    if (tx_acks) ack(downlinks_.sent[0]);
+    EXPECT_EQ(history(m), (std::vector{o::queued}));
+    uplink_with(1, {.sf = 12});
+    ASSERT_EQ(downlinks_.sent.size(), 2u);
+    EXPECT_EQ(decode(downlinks_.sent[1]).payload, text(m));
+    if (tx_acks) ack(downlinks_.sent[1]);
+    EXPECT_EQ(history(m), (std::vector{o::queued, o::sent}));
+    EXPECT_EQ(stop_and_count_stored(), 0);
+  }
+};
+
+TEST_F(no_orphans, GatewayWithoutTxAckReportsSentAtOnce) {
+  add_device();
+  downlinks_.answer = send_result::sent;
+  start();
+  push({item("u")});
+  uplink(0);
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(history("u"), (std::vector{o::queued, o::sent}));  // no TxAck needed
+  push({item("c", downlink_priority::lowest, true)});
+  uplink(1);
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_EQ(decode(downlinks_.sent[1]).payload, text("c"));
+  EXPECT_EQ(history("c"), (std::vector{o::queued, o::sent}));
+  uplink(2, false, true);  // the device's ACK
+  EXPECT_EQ(history("c"), (std::vector{o::queued, o::sent, o::ack}));
+  EXPECT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_EQ(stat(counter::downlinks_sent), 2u);
+  EXPECT_EQ(stop_and_count_stored(), 0);
+}
+
+TEST_F(no_orphans, ClassCWithoutTxAckSendsTheWholeQueueOneAfterAnother) {
+  add_device(registry::device_class::c);
+  downlinks_.answer = send_result::sent;
+  start();
+  uplink(0);
+  push({item("a"), item("b"), item("c")});
+  ASSERT_EQ(downlinks_.sent.size(), 3u);
+  for (const auto* p : {"a", "b", "c"}) EXPECT_EQ(history(p), (std::vector{o::queued, o::sent})) << p;
+  // One transmitter: each frame starts after the one before has left it.
+  EXPECT_GT(downlinks_.sent[1].scheduled.timestamp, downlinks_.sent[0].scheduled.timestamp + 1'000'000u);
+  EXPECT_GT(downlinks_.sent[2].scheduled.timestamp, downlinks_.sent[1].scheduled.timestamp + 1'000'000u);
+  EXPECT_EQ(stop_and_count_stored(), 0);
+}
+
+TEST_F(no_orphans, AnAckFrameLeavesTheItemInFlightAlone) {
+  add_device();
+  start();
+  push({item("x")});
+  uplink(0);  // x goes; its TxAck is late
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  uplink(1, true);  // confirmed: the ACK takes this window on its own
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_TRUE(decode(downlinks_.sent[1]).frame.header.f_ctrl.ack);
+  EXPECT_FALSE(decode(downlinks_.sent[1]).frame.f_port);
+  ack(downlinks_.sent[0]);
+  ack(downlinks_.sent[1]);
+  EXPECT_EQ(history("x"), (std::vector{o::queued, o::sent}));
+  EXPECT_EQ(stat(counter::tx_ack_unmatched), 0u);  // both TxAcks found their frame
+  EXPECT_EQ(stop_and_count_stored(), 0);
+}
+
+TEST_F(no_orphans, AnAckFrameLeavesAClassCItemInFlightAlone) {
+  add_device(registry::device_class::c);
+  start();
+  uplink(0);
+  push({item("x")});  // Class C: x goes at once; its TxAck is late
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  uplink(1, true);  // the ACK goes on its own; x is not sent twice
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_FALSE(decode(downlinks_.sent[1]).frame.f_port);
+  ack(downlinks_.sent[1]);
+  ack(downlinks_.sent[0]);
+  EXPECT_EQ(history("x"), (std::vector{o::queued, o::sent}));
+  EXPECT_EQ(stat(counter::tx_ack_unmatched), 0u);
+  EXPECT_EQ(stop_and_count_stored(), 0);
+}
+
+TEST_F(no_orphans, AMacAnswerTakesTheWindowAndTheItemGoesNext) { mac_answer_takes_the_window(); }
+
+TEST_F(no_orphans, AMacAnswerTakesTheWindowAndTheItemGoesNextWithoutTxAcks) {
+  downlinks_.answer = send_result::sent;
+  mac_answer_takes_the_window();
+}
+
+TEST_F(no_orphans, AMacOnlyFrameWithoutTxAckBlocksNothing) {
+  add_device(registry::device_class::c);
+  start();
+  uplink(0, true);  // the ACK goes; its TxAck never comes
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  push({item("next")});  // Class C: the queue goes at once anyway
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  ack(downlinks_.sent[1]);
+  EXPECT_EQ(history("next"), (std::vector{o::queued, o::sent}));
+  EXPECT_EQ(stop_and_count_stored(), 0);
+}
+
+TEST_F(no_orphans, ReplaceWhileInFlightEndsEveryItemOnce) {
+  add_device();
+  start();
+  push({item("a"), item("b")});
+  uplink(0);  // a in flight
+  push({item("c")}, true);
+  EXPECT_EQ(history("b"), (std::vector{o::queued, o::failed}));
+  for (const auto& e : events_.downlinks) {
+    if (e.outcome == o::failed) {
+      EXPECT_EQ(e.error->name, "downlink_replaced");
+    }
+  }
+  ack(downlinks_.sent[0]);  // a was on its way and went out
+  EXPECT_EQ(history("a"), (std::vector{o::queued, o::sent}));
+  uplink(1);
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_EQ(decode(downlinks_.sent[1]).payload, text("c"));
+  ack(downlinks_.sent[1], tx_result::too_late);  // c fails at the gateway and is retried ...
+  uplink(2);
+  ASSERT_EQ(downlinks_.sent.size(), 3u);
+  ack(downlinks_.sent[2]);  // ... and goes
+  EXPECT_EQ(history("c"), (std::vector{o::queued, o::failed, o::sent}));
+  EXPECT_EQ(stop_and_count_stored(), 0);
+}
+
+TEST_F(no_orphans, ReplaceWhileAwaitingTheAckIsNeverRetried) {
+  add_device();
+  start();
+  push({item("k", downlink_priority::lowest, true)});
+  uplink(0);
+  ack(downlinks_.sent[0]);  // transmitted; the device's ACK is awaited
+  push({}, true);
+  uplink(1);  // no ACK: nack, and the queue it came from is gone
+  EXPECT_EQ(history("k"), (std::vector{o::queued, o::sent, o::nack, o::failed}));
+  EXPECT_EQ(events_.downlinks.back().error->name, "downlink_replaced");
+  EXPECT_EQ(downlinks_.sent.size(), 1u);
+  // A replace before a TxAck error: failed once, not put back either.
+  push({item("r")});
+  uplink(2);
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  push({}, true);
+  ack(downlinks_.sent[1], tx_result::too_late);
+  uplink(3);
+  EXPECT_EQ(history("r"), (std::vector{o::queued, o::failed}));
+  EXPECT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_EQ(stop_and_count_stored(), 0);
+}
+
+TEST_F(no_orphans, ReplaceBeforeTheItemIsOnDiskStillAnnouncesThenFailsIt) {
+  add_device();
+  start();
+  server_->push_downlinks({"app1", "dev1", false, {item("early")}});
+  server_->push_downlinks({"app1", "dev1", true, {item("late")}});
+  run();
+  EXPECT_EQ(history("early"), (std::vector{o::queued, o::failed}));
+  uplink(0);
+  ack(downlinks_.sent.at(0));
+  EXPECT_EQ(history("late"), (std::vector{o::queued, o::sent}));
+  EXPECT_EQ(stop_and_count_stored(), 0);
+}
+
+TEST_F(no_orphans, RestartBetweenQueuedAndSentLosesNothing) {
+  add_device();
+  start();
+  push({item("a")});
+  uplink(0);  // a in flight, no TxAck before the restart
+  push({item("b", downlink_priority::lowest, true)});
+  const auto before = downlinks_.sent[0];
+  restart();
+  ack(before);  // a TxAck of the old run matches nothing now
+  EXPECT_EQ(stat(counter::tx_ack_unmatched), 1u);
+  uplink(1);  // a again: still in the durable queue
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_EQ(decode(downlinks_.sent[1]).payload, text("a"));
+  ack(downlinks_.sent[1]);
+  uplink(2);
+  ASSERT_EQ(downlinks_.sent.size(), 3u);
+  ack(downlinks_.sent[2]);
+  uplink(3, false, true);
+  EXPECT_EQ(history("a"), (std::vector{o::queued, o::sent}));
+  EXPECT_EQ(history("b"), (std::vector{o::queued, o::sent, o::ack}));
+  EXPECT_EQ(stop_and_count_stored(), 0);
+}
+
+TEST_F(no_orphans, RestartWhileAConfirmedItemAwaitsItsAckWithoutTxAcks) {
+  add_device();
+  downlinks_.answer = send_result::sent;
+  start();
+  push({item("k", downlink_priority::lowest, true)});
+  uplink(0);
+  EXPECT_EQ(history("k"), (std::vector{o::queued, o::sent}));
+  restart();
+  // The wait for the ACK is not stored: the item is queued again and goes once more (at least once),
+  // and still ends in one ack.
+  uplink(1);
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  uplink(2, false, true);
+  EXPECT_EQ(history("k"), (std::vector{o::queued, o::sent, o::sent, o::ack}));
+  EXPECT_EQ(stop_and_count_stored(), 0);
+}
+
+}  // namespace
+}  // namespace tether::network::test

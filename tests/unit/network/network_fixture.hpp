@@ -75,8 +75,10 @@ class recording_downlinks : public downlink_sink {
       ++accepted_count;
       sent.push_back(tx);
     }
-    return ok ? send_result::awaiting_tx_ack : send_result::not_connected;
+    return ok ? answer : send_result::not_connected;
   }
+  // What an accepting gateway says: a TxAck follows (TTS v3), or sent at once (TTN v2, UDP without TX_ACK).
+  send_result answer = send_result::awaiting_tx_ack;
   std::size_t accept_first_n = 1000;  // the gateway refuses later offers (e.g. 0: RX1 and RX2 fail)
   std::size_t refuse_first_n = 0;     // the gateway refuses the first offers (e.g. 1: RX1 fails)
   std::size_t accepted_count = 0;

@@ -1,0 +1,57 @@
+#include "http/router.hpp"
+
+#include <fmt/format.h>
+
+namespace tether::http {
+
+void router::get(std::string path, handler h) { routes_[std::move(path)] = std::move(h); }
+
+response router::handle(std::string_view method, std::string_view target) const {
+  const auto path = target.substr(0, target.find('?'));
+  const auto it = routes_.find(path);
+  if (it == routes_.end()) return json_error(404, "not_found", "no such path");
+  if (method != "GET" && method != "HEAD") {
+    auto r = json_error(405, "method_not_allowed", "only GET and HEAD are allowed here");
+    r.allow = "GET, HEAD";
+    return r;
+  }
+  return it->second();
+}
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + '"';
+}
+
+response json_error(unsigned status, std::string_view name, std::string_view message) {
+  return {.status = status,
+          .content_type = "application/json",
+          .body = fmt::format("{{\"error\":{},\"message\":{}}}\n", json_string(name), json_string(message))};
+}
+
+}  // namespace tether::http

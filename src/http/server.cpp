@@ -1,0 +1,157 @@
+#include "http/server.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+namespace tether::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+// Keeps the count of open connections while a connection runs (also when its coroutine frame is
+// destroyed with the io_context at shutdown).
+struct active_guard {
+  std::atomic<std::size_t>& active;
+  ~active_guard() { active.fetch_sub(1, std::memory_order_relaxed); }
+};
+
+bhttp::response<bhttp::string_body> to_beast(response r, const bhttp::request<bhttp::string_body>& req) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), req.version()};
+  res.set(bhttp::field::server, "tether");
+  res.set(bhttp::field::content_type, r.content_type);
+  res.set(bhttp::field::cache_control, "no-store");
+  if (!r.allow.empty()) res.set(bhttp::field::allow, r.allow);
+  res.keep_alive(req.keep_alive());
+  const auto size = r.body.size();
+  if (req.method() != bhttp::verb::head) res.body() = std::move(r.body);
+  res.content_length(size);
+  return res;
+}
+
+// The answer to a request the parser refused, or nullptr-like status 0 when the connection simply ends.
+unsigned status_of_read_error(const boost::system::error_code& ec) {
+  if (ec == bhttp::error::header_limit) return 431;
+  if (ec == bhttp::error::body_limit) return 413;
+  if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
+      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+    return 400;
+  }
+  return 0;
+}
+
+}  // namespace
+
+server::server(asio::io_context& context, const tcp::endpoint& endpoint, const router& routes,
+               server_options options, asio::ssl::context* tls)
+    : context_(context), acceptor_(std::in_place, context), routes_(routes), options_(options), tls_(tls) {
+  acceptor_->open(endpoint.protocol());
+  acceptor_->set_option(tcp::acceptor::reuse_address(true));
+  acceptor_->bind(endpoint);
+  acceptor_->listen(asio::socket_base::max_listen_connections);
+}
+
+void server::start() {
+  const auto where = acceptor_->local_endpoint();
+  spdlog::info("http listening on {}:{} ({})", where.address().to_string(), where.port(),
+               tls_ ? "https" : "http");
+  asio::co_spawn(context_, accept_loop(), asio::detached);
+}
+
+void server::close() { acceptor_.reset(); }
+
+asio::awaitable<void> server::accept_loop() {
+  for (;;) {
+    if (!acceptor_) co_return;
+    auto [ec, socket] = co_await acceptor_->async_accept(as_tuple_awaitable);
+    if (ec == asio::error::operation_aborted || !acceptor_) co_return;
+    if (ec) {
+      spdlog::warn("http: accept failed: {}", ec.message());
+      asio::steady_timer pause(context_, std::chrono::milliseconds(100));
+      co_await pause.async_wait(as_tuple_awaitable);
+      continue;
+    }
+    if (active_.load(std::memory_order_relaxed) >= options_.max_connections) {
+      stats_.connections_refused.fetch_add(1, std::memory_order_relaxed);
+      if (auto n = refused_log_.due()) {
+        spdlog::warn("http: {} connection(s) refused: {} open already (the limit)", *n,
+                     options_.max_connections);
+      }
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      continue;
+    }
+    active_.fetch_add(1, std::memory_order_relaxed);
+    stats_.connections_accepted.fetch_add(1, std::memory_order_relaxed);
+    asio::co_spawn(context_, run_connection(std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> server::run_connection(tcp::socket socket) {
+  const active_guard guard{active_};
+  if (!tls_) {
+    beast::tcp_stream stream(std::move(socket));
+    co_await serve_requests(stream);
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *tls_);
+  beast::get_lowest_layer(stream).expires_after(options_.timeout);
+  auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, as_tuple_awaitable);
+  if (ec) {
+    if (ec == beast::error::timeout) stats_.connections_timed_out.fetch_add(1, std::memory_order_relaxed);
+    spdlog::debug("http: TLS handshake failed: {}", ec.message());
+    co_return;
+  }
+  co_await serve_requests(stream);
+  beast::get_lowest_layer(stream).expires_after(options_.timeout);
+  co_await stream.async_shutdown(as_tuple_awaitable);
+}
+
+template <class Stream>
+asio::awaitable<void> server::serve_requests(Stream& stream) {
+  beast::flat_buffer buffer(options_.max_header_bytes + options_.max_body_bytes);
+  for (std::size_t served = 0; served < options_.max_requests_per_connection; ++served) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options_.max_header_bytes));
+    parser.body_limit(options_.max_body_bytes);
+    beast::get_lowest_layer(stream).expires_after(options_.timeout);
+    auto [read_error, read] = co_await bhttp::async_read(stream, buffer, parser, as_tuple_awaitable);
+    if (read_error == beast::error::timeout) {
+      stats_.connections_timed_out.fetch_add(1, std::memory_order_relaxed);
+      co_return;
+    }
+    if (read_error) {
+      const auto status = status_of_read_error(read_error);
+      if (status == 0) co_return;
+      stats_.requests_rejected.fetch_add(1, std::memory_order_relaxed);
+      bhttp::request<bhttp::string_body> none;
+      none.keep_alive(false);
+      auto res = to_beast(json_error(status, "bad_request", read_error.message()), none);
+      co_await bhttp::async_write(stream, res, as_tuple_awaitable);
+      co_return;
+    }
+    stats_.requests.fetch_add(1, std::memory_order_relaxed);
+    const auto& req = parser.get();
+    auto res =
+        to_beast(routes_.handle(std::string_view(req.method_string()), std::string_view(req.target())), req);
+    if (served + 1 == options_.max_requests_per_connection) res.keep_alive(false);
+    auto [write_error, written] = co_await bhttp::async_write(stream, res, as_tuple_awaitable);
+    if (write_error || !res.keep_alive()) co_return;
+  }
+}
+
+}  // namespace tether::http

@@ -1,0 +1,66 @@
+#pragma once
+// What /metrics shows of Tether: every realm's broker counters (label `realm`), the gateway realms'
+// traffic, the gateway hub (gateways connected; drops summed over gateways by `reason`), the network
+// core's counters (uplinks, joins and downlinks by `outcome`, drops by `reason`), histograms of
+// uplink latency and of the stores' group commits (label `store`), and the HTTP server's own. Labels are
+// bounded: realm names, reasons and outcomes only, never a device, client or gateway. Rendering reads atomics
+// and takes the hub's and the brokers' locks briefly; it allocates only the text it returns.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tether::mqtt {
+class broker;
+}
+namespace tether::gateway {
+class hub;
+}
+namespace tether::network {
+class server;
+}
+
+namespace tether::core {
+class histogram;
+}
+namespace tether::storage {
+struct group_commit_stats;
+}
+
+namespace tether::http {
+
+struct server_stats;
+
+// What the core measures besides its counters (serve builds them with the core).
+struct core_measures {
+  const core::histogram* uplink_latency_us = nullptr;  // uplink_latency_meter
+  struct store {
+    std::string name;  // "device_sessions", ...: the `store` label
+    const storage::group_commit_stats* commits = nullptr;
+  };
+  std::vector<store> stores;
+};
+
+struct metric_sources {
+  std::function<std::vector<mqtt::broker*>()> brokers;  // asked at each scrape
+  gateway::hub* hub = nullptr;
+  network::server* network = nullptr;
+  std::vector<const server_stats*> http;  // the HTTP servers (plain, TLS)
+  core_measures measures;
+  std::string version;
+};
+
+class exposition;
+
+void write_broker_metrics(exposition& out, const std::vector<mqtt::broker*>& brokers);
+void write_gateway_metrics(exposition& out, const std::vector<mqtt::broker*>& brokers,
+                           const gateway::hub* hub);
+void write_network_metrics(exposition& out, const network::server& network);
+// Uplink latency and group commits, as histograms in seconds and changes.
+void write_histogram_metrics(exposition& out, const core_measures& measures);
+void write_http_metrics(exposition& out, const std::vector<const server_stats*>& servers);
+
+// All of the above, with tether_build_info.
+std::string render_metrics(const metric_sources& sources);
+
+}  // namespace tether::http
