@@ -282,6 +282,7 @@ def test_uplink_reaches_the_application_with_v2_metadata(net):
 
 
 def test_pushed_downlink_arrives_on_down_with_rx1_timing(net):
+    events = net.subscribe("v3/app1/devices/abp-dev/down/#", 2)
     net.push({"downlinks": [{"f_port": 7, "frm_payload": base64.b64encode(b"hello").decode()}]})
     gw = net.v2_gateway("gw1")
     net.v2_uplink("gw1", device("data", ABP_ADDR, "1", "1", "01", NWK_S_KEY, APP_S_KEY), timestamp=3_000_000)
@@ -301,6 +302,9 @@ def test_pushed_downlink_arrives_on_down_with_rx1_timing(net):
     assert len(message.payload) + len("gw1/down") + 4 < 512, "the whole packet fits a v2 gateway's buffer"
     frame = json.loads(device("downlink", down.payload.hex(), NWK_S_KEY, APP_S_KEY))
     assert frame["mic_ok"] and frame["f_port"] == 7 and bytes.fromhex(frame["payload"]) == b"hello"
+    # No TxAck in v2: handed to the connection is sent.
+    assert [t for t, _ in net.events(events)] == ["v3/app1/devices/abp-dev/down/queued",
+                                                  "v3/app1/devices/abp-dev/down/sent"]
 
 
 def test_otaa_join_through_a_v2_gateway(net):
