@@ -1,13 +1,16 @@
-// Gateway API throughput: how many uplinks per second the TTS v3 gateway realm accepts from many
-// connected gateways, decodes and hands to the hub. The real listener, broker, realm, codec and hub
-// run on their worker threads; the hub's core only counts (the network core has its own benchmarks).
-// The load comes from real MQTT connections (tether::mqtt::client) on one more thread of this
+// Gateway API throughput: how many uplinks per second the gateway realm accepts from many connected
+// gateways, decodes and hands to the hub, with the TTS v3 format (v3/{id}/up) or the TTN v2 one
+// ({id}/up, username = ID and password = key, as the v2 C library logs in). The real listener, broker, realm,
+// codec and hub run on their worker threads; the hub's core only counts (the network core has its own
+// benchmarks). The load comes from real MQTT connections (tether::mqtt::client) on one more thread of this
 // process, so the figure includes the load generator's share of the two cores.
 //
-//   gateway_bench --gateways 1000 --seconds 10 --workers 1 --qos 0
+//   gateway_bench --gateways 1000 --seconds 10 --workers 1 --qos 0 [--format v2]
 
 #include "gateway/gateway_realm.hpp"
 #include "gateway/hub.hpp"
+#include "gateway/ttnv2/codec.hpp"
+#include "gateway/ttnv2/format.hpp"
 #include "gateway/ttsv3/codec.hpp"
 #include "gateway/ttsv3/format.hpp"
 #include "mqtt/broker.hpp"
@@ -53,7 +56,7 @@ double cpu_seconds() {
 }
 
 // A typical uplink: a 13-byte frame with a 20-byte payload heard on one antenna.
-std::string sample_uplink(const std::string& gateway_id) {
+std::string sample_uplink(const std::string& gateway_id, bool v2) {
   network::gateway_uplink up;
   up.raw_payload.assign(33, 0x5A);
   up.raw_payload[0] = 0x40;
@@ -67,7 +70,12 @@ std::string sample_uplink(const std::string& gateway_id) {
   md.channel_rssi = -70;
   md.snr = 7.5;
   up.rx_metadata.push_back(md);
-  return gateway::ttsv3::encode_uplink(up);
+  return v2 ? gateway::ttnv2::encode_uplink(up) : gateway::ttsv3::encode_uplink(up);
+}
+
+std::unique_ptr<gateway::format> make_format(bool v2) {
+  if (v2) return std::make_unique<gateway::ttnv2::format>();
+  return std::make_unique<gateway::ttsv3::format>();
 }
 
 struct gateway_client {
@@ -92,19 +100,24 @@ void pump(gateway_client& c, unsigned qos, const std::atomic<bool>& running) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Uplinks per second through the TTS v3 gateway realm"};
+  CLI::App app{"Uplinks per second through the gateway realm (TTS v3 or TTN v2 format)"};
   std::size_t gateways = 1000;
   double seconds = 10;
   std::size_t workers_count = 1;
   unsigned qos = 0;
   std::size_t window = 16;
+  std::string format_name = "v3";
   app.add_option("--gateways", gateways, "Connected gateways")->capture_default_str();
   app.add_option("--seconds", seconds, "Measured time after a one-second warm-up")->capture_default_str();
   app.add_option("--workers", workers_count, "Server worker threads")->capture_default_str();
   app.add_option("--qos", qos, "QoS of the uplinks (0 or 1)")->check(CLI::Range(0, 1))->capture_default_str();
   app.add_option("--window", window, "QoS 1 uplinks in flight per gateway")->capture_default_str();
+  app.add_option("--format", format_name, "Gateway protocol: v3 (TTS) or v2 (TTN connector)")
+      ->check(CLI::IsMember({"v3", "v2"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
+  const bool v2 = format_name == "v2";
 
   // A registry with the gateways and one link key each.
   const auto dir = std::filesystem::temp_directory_path() / fmt::format("tether-gateway-bench-{}", getpid());
@@ -117,8 +130,8 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < gateways; ++i) {
       auto& c = clients[i];
       c.id = fmt::format("gw-{:05}", i);
-      c.topic = fmt::format("v3/{}/up", c.id);
-      c.payload = sample_uplink(c.id);
+      c.topic = v2 ? fmt::format("{}/up", c.id) : fmt::format("v3/{}/up", c.id);
+      c.payload = sample_uplink(c.id, v2);
       registry::gateway g;
       g.gateway_id = c.id;
       if (!registry::gateway_store(db).create(g)) throw std::runtime_error("gateway not created");
@@ -136,9 +149,10 @@ int main(int argc, char** argv) {
   gateway::hub hub;
   counting_core core;
   hub.set_core(core);
-  gateway::gateway_realm realm(keys, hub, std::make_unique<gateway::ttsv3::format>());
+  gateway::gateway_realm realm(keys, hub, make_format(v2));
   mqtt::broker broker(realm, {}, workers.size(), workers.system().context().get_executor());
-  mqtt::listener listener(workers, broker, {boost::asio::ip::make_address("127.0.0.1"), 0}, "gateway-v3");
+  mqtt::listener listener(workers, broker, {boost::asio::ip::make_address("127.0.0.1"), 0},
+                          std::string(realm.name()));
   const auto endpoint = listener.local_endpoint();
   listener.start();
   std::thread server([&] { workers.run(); });
@@ -186,8 +200,8 @@ int main(int argc, char** argv) {
   const auto accepted = end_count - start_count;
   fmt::print("gateways connected: {} of {} (failures: {})\n", connected, gateways, failed);
   fmt::print(
-      "uplinks accepted by the realm and handed to the hub: {} in {:.2f} s = {:.0f} uplinks/s (QoS {})\n",
-      accepted, elapsed, accepted / elapsed, qos);
+      "uplinks accepted by the {} realm and handed to the hub: {} in {:.2f} s = {:.0f} uplinks/s (QoS {})\n",
+      realm.name(), accepted, elapsed, accepted / elapsed, qos);
   fmt::print("process CPU (server + load generator): {:.2f} s = {:.2f} µs per uplink\n", cpu,
              accepted ? cpu * 1e6 / static_cast<double>(accepted) : 0.0);
   fmt::print("dropped by the realm: {}\n", realm.stats().dropped.load());

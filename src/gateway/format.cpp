@@ -23,7 +23,7 @@ result<network::tx_ack> format::decode_tx_ack(std::span<const std::uint8_t>, std
 }
 
 boost::system::error_code format::check_session_message(std::string_view, std::span<const std::uint8_t>,
-                                                        std::string_view) const {
+                                                        std::string_view, std::string_view) const {
   return unsupported();
 }
 

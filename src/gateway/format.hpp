@@ -18,6 +18,7 @@
 #include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -68,6 +69,10 @@ class format {
   virtual bool acknowledges_transmissions() const = 0;
   // The QoS downlinks are published at (each gateway gets them at most at the QoS it subscribed with).
   virtual std::uint8_t downlink_qos() const { return 2; }
+  // The largest MQTT packet (fixed header, topic and payload) a gateway of this protocol can read; the
+  // realm refuses a downlink that would be larger (transmit() returns false) and shortens error reports
+  // to fit. 0: no limit. TTN v2 gateways read into 512-byte buffers without checking.
+  virtual std::size_t max_packet_size() const { return 0; }
 
   virtual credentials_result read_credentials(const mqtt::connect_request& request) const = 0;
 
@@ -87,10 +92,12 @@ class format {
   virtual result<network::tx_ack> decode_tx_ack(std::span<const std::uint8_t> payload,
                                                 std::string_view gateway_id,
                                                 network::time_point received_at) const;
-  // Whether a session message (connect/disconnect announcement) on `topic` is acceptable.
+  // Whether a session message (connect/disconnect announcement) on `topic` is acceptable for the
+  // connection of `gateway_id` that logged in with `key`.
   virtual boost::system::error_code check_session_message(std::string_view topic,
                                                           std::span<const std::uint8_t> payload,
-                                                          std::string_view gateway_id) const;
+                                                          std::string_view gateway_id,
+                                                          std::string_view key) const;
   virtual std::string encode_downlink(const network::downlink_tx& tx) const = 0;
 };
 

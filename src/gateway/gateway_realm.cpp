@@ -21,6 +21,15 @@ const gateway_principal& as_gateway(const mqtt::principal& who) {
   return static_cast<const gateway_principal&>(who);  // this realm only ever sees its own principals
 }
 
+// The size of a PUBLISH: fixed header, remaining length, topic, packet ID at QoS > 0, payload, plus one
+// byte for an MQTT 5 property length (an upper bound for 3.1.1 gateways).
+std::size_t publish_size(std::size_t topic, std::size_t payload, std::uint8_t qos) {
+  const std::size_t remaining = 2 + topic + (qos > 0 ? 2 : 0) + 1 + payload;
+  std::size_t length_bytes = 1;
+  for (std::size_t r = remaining; r >= 128; r /= 128) ++length_bytes;
+  return 1 + length_bytes + remaining;
+}
+
 mqtt::auth_result refuse(mqtt::codec::connack_code code, std::string reason) {
   mqtt::auth_result r;
   r.refusal = code;
@@ -54,6 +63,7 @@ mqtt::auth_result gateway_realm::authenticate(const mqtt::connect_request& reque
   who->gateway_id = id;
   who->credential_id = key->key_id;
   who->remote_address = std::string(request.remote_address);
+  who->key = secret;
   who->topics = format_->topics(id);
   who->session_id = who->gateway_id;  // one connection per gateway: the newest takes over
   who->ephemeral = true;
@@ -133,7 +143,7 @@ void gateway_realm::handle_tx_ack(const gateway_principal& gw, const mqtt::messa
 }
 
 void gateway_realm::handle_session(const gateway_principal& gw, const mqtt::message& msg) {
-  if (auto ec = format_->check_session_message(msg.topic, bytes_of(msg.payload), gw.gateway_id))
+  if (auto ec = format_->check_session_message(msg.topic, bytes_of(msg.payload), gw.gateway_id, gw.key))
     reject(gw, msg.topic, ec.message());
 }
 
@@ -149,9 +159,32 @@ void gateway_realm::reject(const gateway_principal& gw, const std::string& topic
     spdlog::warn("[{}] {}: dropped a message on {}: {}{}", name(), gw.gateway_id, topic, reason,
                  core::repeat_note(*due));
   }
-  // Unlike The Things Stack, tell the gateway why (delivered only if it subscribed).
-  const nlohmann::json error = {{"topic", topic}, {"reason", reason}};
-  if (publisher_) publisher_->publish(mqtt::make_message(gw.topics.errors, error.dump(), 0, false));
+  // Unlike The Things Stack, tell the gateway why (delivered only if it subscribed), within what it can read.
+  std::string text(reason);
+  std::string report;
+  for (;;) {
+    report = nlohmann::json{{"topic", topic}, {"reason", text}}.dump();
+    const auto limit = format_->max_packet_size();
+    if (limit == 0 || publish_size(gw.topics.errors.size(), report.size(), 0) <= limit) break;
+    if (text.empty()) return;  // not even the topic fits
+    text.resize(text.size() > 16 ? text.size() - 16 : 0);
+  }
+  if (publisher_) publisher_->publish(mqtt::make_message(gw.topics.errors, std::move(report), 0, false));
+}
+
+void gateway_realm::reject_downlink(const network::downlink_tx& tx, const std::string& reason,
+                                    const std::string& detail) {
+  stats_.dropped.fetch_add(1, std::memory_order_relaxed);
+  hub_.count_drop(tx.gateway_id, reason);
+  std::optional<std::uint64_t> due;
+  {
+    std::lock_guard lock(drop_log_mutex_);
+    due = drop_log_.due();
+  }
+  if (due) {
+    spdlog::warn("[{}] {}: downlink {} not sent: {} ({}){}", name(), tx.gateway_id, tx.id, reason, detail,
+                 core::repeat_note(*due));
+  }
 }
 
 void gateway_realm::on_connect(const mqtt::principal& who) {
@@ -191,11 +224,16 @@ bool gateway_realm::transmit(const network::downlink_tx& tx) {
     if (it == connected_.end()) return false;
     topic = it->second.downlink_topic;
   }
-  stats_.downlinks.fetch_add(1, std::memory_order_relaxed);
-  if (publisher_) {
-    publisher_->publish(
-        mqtt::make_message(std::move(topic), format_->encode_downlink(tx), format_->downlink_qos(), false));
+  auto payload = format_->encode_downlink(tx);
+  const auto qos = format_->downlink_qos();
+  const auto limit = format_->max_packet_size();
+  if (const auto size = publish_size(topic.size(), payload.size(), qos); limit != 0 && size > limit) {
+    const std::string reason = "downlink larger than the gateway can read";
+    reject_downlink(tx, reason, fmt::format("{} bytes, at most {}", size, limit));
+    return false;
   }
+  stats_.downlinks.fetch_add(1, std::memory_order_relaxed);
+  if (publisher_) publisher_->publish(mqtt::make_message(std::move(topic), std::move(payload), qos, false));
   return true;
 }
 

@@ -8,7 +8,9 @@
 // QoS 1/2 publishes are acknowledged only once handed. A message the realm cannot use is dropped,
 // counted (per reason, in the hub), logged (warn, at most one line a second) and answered on the
 // gateway's errors topic as JSON {topic, reason} when the gateway subscribed there (beyond The Things
-// Stack). Downlinks from the hub are encoded by the format and published on the downlink topic.
+// Stack). Downlinks from the hub are encoded by the format and published on the downlink topic; one
+// that would exceed the format's max_packet_size() is refused (transmit() returns false, the hub then
+// reports the gateway unable to take it), counted and logged, and error reports are shortened to fit.
 
 #include "core/log_limiter.hpp"
 #include "gateway/format.hpp"
@@ -28,6 +30,7 @@ namespace tether::gateway {
 struct gateway_principal : mqtt::principal {
   std::string gateway_id;
   std::string remote_address;
+  std::string key;        // the API key it logged in with, for formats that check session messages
   gateway_topics topics;  // what the realm publishes to this gateway
 };
 
@@ -69,6 +72,7 @@ class gateway_realm : public mqtt::realm, public frontend {
   void handle_tx_ack(const gateway_principal& gw, const mqtt::message& msg);
   void handle_session(const gateway_principal& gw, const mqtt::message& msg);
   void reject(const gateway_principal& gw, const std::string& topic, std::string_view reason);
+  void reject_downlink(const network::downlink_tx& tx, const std::string& reason, const std::string& detail);
 
   registry::key_authenticator& keys_;
   gateway::hub& hub_;

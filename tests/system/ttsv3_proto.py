@@ -26,7 +26,8 @@ _PACKAGE = ("ttn", "lorawan", "v3")
 
 
 def _proto_files():
-    return sorted(PROTO_DIR.rglob("*.proto"))
+    # Only this package's files: proto/ also holds other formats (ttnv2/, see ttnv2_proto.py).
+    return sorted(PROTO_DIR.joinpath(*_PACKAGE).rglob("*.proto"))
 
 
 def _cache_dir():

@@ -62,7 +62,7 @@ class stand_in_format final : public format {
     return up;
   }
   boost::system::error_code check_session_message(std::string_view, std::span<const std::uint8_t> payload,
-                                                  std::string_view id) const override {
+                                                  std::string_view id, std::string_view) const override {
     if (std::string_view(reinterpret_cast<const char*>(payload.data()), payload.size()) == id) return {};
     return make_error_code(boost::system::errc::permission_denied);
   }

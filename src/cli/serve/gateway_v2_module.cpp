@@ -1,0 +1,36 @@
+// The TTN v2 gateway connector (--gateway-v2-*): legacy gateways (TTN gateway connector C library,
+// mp_pkt_fwd, The Things Gateway) log in with a gateway API key that has RIGHT_GATEWAY_LINK and
+// exchange protobuf on connect, disconnect and {gateway}/up|status|down; their traffic goes to the hub.
+// Gateway sessions are ephemeral and nothing is retained, so nothing is journaled.
+
+#include "cli/serve/frontend_module.hpp"
+#include "gateway/gateway_realm.hpp"
+#include "gateway/ttnv2/format.hpp"
+
+#include <memory>
+
+namespace tether::cli {
+namespace {
+
+class gateway_v2_module final : public frontend_module {
+ public:
+  void add_flags(CLI::App& cmd) override { listen_.add_to(cmd, "Gateway API (TTN v2 connector protobuf)"); }
+
+  void build(serve_context& ctx) override {
+    if (!listen_.any()) return;
+    realm_setup setup{.revocable_credentials = true};
+    setup.broker.max_packet_size = ctx.broker_defaults.max_packet_size;
+    ctx.realms.add(std::make_unique<gateway::gateway_realm>(ctx.keys, ctx.hub,
+                                                            std::make_unique<gateway::ttnv2::format>()),
+                   setup, listen_);
+  }
+
+ private:
+  listen_flags listen_{.prefix = "gateway-v2", .tcp = "0.0.0.0:1881"};
+};
+
+}  // namespace
+
+std::unique_ptr<frontend_module> make_gateway_v2_module() { return std::make_unique<gateway_v2_module>(); }
+
+}  // namespace tether::cli
