@@ -16,12 +16,13 @@ pytestmark = pytest.mark.tether_only
 # Every listener flag `serve` has, with the label its realm logs and the transport it logs.
 LISTENERS = [
     (f"--{prefix}-{kind}listen", label, transport)
-    for prefix, label in (("mqtt", "mqtt"), ("gateway-v3", "gateway-v3"), ("application", "application"))
+    for prefix, label in (("mqtt", "mqtt"), ("gateway-v3", "gateway-v3"), ("gateway-v2", "gateway-v2"),
+                          ("application", "application"))
     for kind, transport in (("", "tcp"), ("tls-", "tls"), ("ws-", "ws"), ("wss-", "wss"))
 ]
 # Listener flags whose default address is not empty: off in these tests unless a test sets them.
-DEFAULTED = ("--gateway-v3-listen", "--gateway-v3-tls-listen", "--application-listen", "--application-tls-listen",
-             "--http-listen")
+DEFAULTED = ("--gateway-v3-listen", "--gateway-v3-tls-listen", "--gateway-v2-listen", "--application-listen",
+             "--application-tls-listen", "--http-listen")
 
 
 @pytest.fixture(scope="module")
@@ -135,14 +136,14 @@ def test_a_malformed_listen_address_names_its_flag(tmp_path):
     assert "--gateway-v3-ws-listen: expected HOST:PORT, got '127.0.0.1'" in output, output
 
 
-@pytest.mark.parametrize("flag", ["--gateway-v2-listen", "--iot-listen"])
+@pytest.mark.parametrize("flag", ["--iot-listen"])
 def test_a_listener_of_a_frontend_not_built_yet_is_an_unknown_flag(tmp_path, flag):
     code, output = run_serve(tmp_path, flag, "127.0.0.1:1")
     assert code == 2, output
     assert flag in output, output
 
 
-@pytest.mark.parametrize("flag", ["gateway-v2-listen", "iot-listen"])
+@pytest.mark.parametrize("flag", ["iot-listen"])
 def test_help_does_not_offer_listeners_of_frontends_not_built_yet(flag):
     out = subprocess.run([TETHER_BIN, "serve", "--help"], capture_output=True, text=True, timeout=10)
     assert out.returncode == 0 and "--gateway-v3-listen" in out.stdout
@@ -203,7 +204,7 @@ def test_the_command_line_and_tether_variables_win_over_the_config_file(tmp_path
 
 
 @pytest.mark.parametrize("text, message", [
-    ("gateway-v2-listen = \"127.0.0.1:1\"\n", "'gateway-v2-listen' is not a flag of `tether serve`"),
+    ("iot-listen = \"127.0.0.1:1\"\n", "'iot-listen' is not a flag of `tether serve`"),
     ("[serve]\nworkers = 1\n", "[serve]: no sections"),
     ("workers = 0\n", "--workers: Value 0 not in range"),
 ])
