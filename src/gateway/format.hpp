@@ -60,6 +60,14 @@ struct gateway_topics {
   std::string both;
 };
 
+// Helpers for formats whose gateways live under "{prefix}{id}/" (v3: prefix "v3/", v2: none).
+credentials_result refuse_login(mqtt::codec::connack_code code, std::string reason);
+// The part of `topic` after "{prefix}{id}/", without building the string; nullopt when not under it.
+std::optional<std::string_view> topic_suffix(std::string_view prefix, std::string_view gateway_id,
+                                             std::string_view topic);
+// {prefix}{id}/down and /errors, and {prefix}{id}/+ for both: the realm publishes nothing else there.
+gateway_topics topics_under(std::string_view prefix, std::string_view gateway_id);
+
 class format {
  public:
   virtual ~format() = default;

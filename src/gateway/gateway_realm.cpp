@@ -147,15 +147,16 @@ void gateway_realm::handle_session(const gateway_principal& gw, const mqtt::mess
     reject(gw, msg.topic, ec.message());
 }
 
-void gateway_realm::reject(const gateway_principal& gw, const std::string& topic, std::string_view reason) {
+std::optional<std::uint64_t> gateway_realm::count_drop(const std::string& gateway_id,
+                                                       std::string_view reason) {
   stats_.dropped.fetch_add(1, std::memory_order_relaxed);
-  hub_.count_drop(gw.gateway_id, reason);
-  std::optional<std::uint64_t> due;
-  {
-    std::lock_guard lock(drop_log_mutex_);
-    due = drop_log_.due();
-  }
-  if (due) {
+  hub_.count_drop(gateway_id, reason);
+  std::lock_guard lock(drop_log_mutex_);
+  return drop_log_.due();
+}
+
+void gateway_realm::reject(const gateway_principal& gw, const std::string& topic, std::string_view reason) {
+  if (const auto due = count_drop(gw.gateway_id, reason)) {
     spdlog::warn("[{}] {}: dropped a message on {}: {}{}", name(), gw.gateway_id, topic, reason,
                  core::repeat_note(*due));
   }
@@ -174,14 +175,7 @@ void gateway_realm::reject(const gateway_principal& gw, const std::string& topic
 
 void gateway_realm::reject_downlink(const network::downlink_tx& tx, const std::string& reason,
                                     const std::string& detail) {
-  stats_.dropped.fetch_add(1, std::memory_order_relaxed);
-  hub_.count_drop(tx.gateway_id, reason);
-  std::optional<std::uint64_t> due;
-  {
-    std::lock_guard lock(drop_log_mutex_);
-    due = drop_log_.due();
-  }
-  if (due) {
+  if (const auto due = count_drop(tx.gateway_id, reason)) {
     spdlog::warn("[{}] {}: downlink {} not sent: {} ({}){}", name(), tx.gateway_id, tx.id, reason, detail,
                  core::repeat_note(*due));
   }

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -71,6 +72,9 @@ class gateway_realm : public mqtt::realm, public frontend {
   void handle_status(const gateway_principal& gw, const mqtt::message& msg);
   void handle_tx_ack(const gateway_principal& gw, const mqtt::message& msg);
   void handle_session(const gateway_principal& gw, const mqtt::message& msg);
+  // Counts a drop (realm, hub) and says whether its rate-limited warning is due (with how many it stands
+  // for).
+  std::optional<std::uint64_t> count_drop(const std::string& gateway_id, std::string_view reason);
   void reject(const gateway_principal& gw, const std::string& topic, std::string_view reason);
   void reject_downlink(const network::downlink_tx& tx, const std::string& reason, const std::string& detail);
 

@@ -14,21 +14,6 @@ namespace tether::gateway::ttnv2 {
 namespace detail {
 namespace {
 
-constexpr std::size_t arena_block_size = 8 * 1024;  // an uplink with eight antennas fits
-
-struct thread_arena {
-  alignas(std::max_align_t) std::array<char, arena_block_size> block;
-  google::protobuf::Arena arena;
-
-  static google::protobuf::ArenaOptions options(char* block) {
-    google::protobuf::ArenaOptions o;
-    o.initial_block = block;
-    o.initial_block_size = arena_block_size;
-    return o;
-  }
-  thread_arena() : arena(options(block.data())) {}
-};
-
 network::location_source from_pb(v2::gateway::LocationMetadata::Source s) {
   switch (s) {
     case v2::gateway::LocationMetadata::GPS:
@@ -56,12 +41,6 @@ v2::gateway::LocationMetadata::Source to_pb(network::location_source s) {
 }
 
 }  // namespace
-
-google::protobuf::Arena& fresh_arena() {
-  thread_local auto state = std::make_unique<thread_arena>();
-  state->arena.Reset();
-  return state->arena;
-}
 
 result<std::optional<network::time_point>> from_unix_ns(std::int64_t ns) {
   if (ns < 0) return codec_error::invalid_time;

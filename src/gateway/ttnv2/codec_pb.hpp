@@ -2,6 +2,7 @@
 // Internal to the codec's .cpp files: the generated TTN v2 protobuf classes and the conversions the
 // uplink, status and downlink codecs share. Nothing outside src/gateway/ttnv2/codec_*.cpp includes it.
 
+#include "gateway/protobuf_arena.hpp"
 #include "gateway/ttnv2/codec_error.hpp"
 #include "network/radio.hpp"
 
@@ -10,8 +11,6 @@
 #include "ttnv2/protocol.pb.h"
 #include "ttnv2/router.pb.h"
 #include "ttnv2/types.pb.h"
-
-#include <google/protobuf/arena.h>
 
 #include <climits>
 #include <cstdint>
@@ -25,29 +24,10 @@ namespace v2 = ::ttnv2;
 
 inline constexpr std::uint64_t min_frequency = 100'000;  // Hz, as for v3
 
-// A per-thread arena, emptied on each call; a message made from it lives until the next call on the
-// same thread. Decoding then reuses one block instead of allocating.
-google::protobuf::Arena& fresh_arena();
-
-template <class M>
-M* parse(std::span<const std::uint8_t> payload) {
-  if (payload.size() > static_cast<std::size_t>(INT_MAX)) return nullptr;
-  auto* msg = google::protobuf::Arena::CreateMessage<M>(&fresh_arena());
-  if (!msg->ParseFromArray(payload.data(), static_cast<int>(payload.size()))) return nullptr;
-  return msg;
-}
-
-template <class M>
-M* make() {
-  return google::protobuf::Arena::CreateMessage<M>(&fresh_arena());
-}
-
-template <class M>
-std::string serialize(const M& msg) {
-  std::string out;
-  msg.SerializeToString(&out);
-  return out;
-}
+// Decoding and encoding on the thread's reused arena (gateway/protobuf_arena.hpp).
+using protobuf_arena::make;
+using protobuf_arena::parse;
+using protobuf_arena::serialize;
 
 // Unix ns; 0 means "not set" (proto3 cannot tell), a negative value is refused.
 result<std::optional<network::time_point>> from_unix_ns(std::int64_t ns);

@@ -8,51 +8,32 @@
 #include <fmt/format.h>
 
 namespace tether::gateway::ttnv2 {
-namespace {
-
-credentials_result refuse(mqtt::codec::connack_code code, std::string reason) {
-  return {std::nullopt, code, std::move(reason)};
-}
-
-// "{id}/" + suffix of `topic`, without building the string.
-std::optional<std::string_view> suffix_of(std::string_view gateway_id, std::string_view topic) {
-  if (!topic.starts_with(gateway_id) || topic.substr(gateway_id.size()).substr(0, 1) != "/")
-    return std::nullopt;
-  return topic.substr(gateway_id.size() + 1);
-}
-
-}  // namespace
-
 credentials_result format::read_credentials(const mqtt::connect_request& request) const {
   using mqtt::codec::connack_code;
   if (!request.username || request.username->empty()) {
-    return refuse(connack_code::bad_username_or_password,
-                  "no username: it must be the gateway ID (with the key as password) or the key");
+    return refuse_login(connack_code::bad_username_or_password,
+                        "no username: it must be the gateway ID (with the key as password) or the key");
   }
   if (request.password)  // the C library, mp_pkt_fwd, The Things Gateway and the bridge's README
     return {gateway_credentials{std::string(*request.username), std::string(*request.password)}};
   // The protocol document: the key as username, the client ID is the gateway ID.
   if (!registry::is_valid_id(request.client_id)) {
-    return refuse(connack_code::bad_username_or_password,
-                  fmt::format("no password and client ID '{}' is not a gateway ID", request.client_id));
+    return refuse_login(connack_code::bad_username_or_password,
+                        fmt::format("no password and client ID '{}' is not a gateway ID", request.client_id));
   }
   return {gateway_credentials{std::string(request.client_id), std::string(*request.username)}};
 }
 
 std::optional<gateway_message> format::classify(std::string_view gateway_id, std::string_view topic) const {
   if (topic == "connect" || topic == "disconnect") return gateway_message::session;
-  const auto suffix = suffix_of(gateway_id, topic);
+  const auto suffix = topic_suffix("", gateway_id, topic);
   if (!suffix) return std::nullopt;
   if (*suffix == "up") return gateway_message::uplink;
   if (*suffix == "status") return gateway_message::status;
   return std::nullopt;
 }
 
-gateway_topics format::topics(std::string_view gateway_id) const {
-  // Only down and errors are ever published under {id}/, so {id}/+ covers exactly both.
-  return {fmt::format("{}/down", gateway_id), fmt::format("{}/errors", gateway_id),
-          fmt::format("{}/+", gateway_id)};
-}
+gateway_topics format::topics(std::string_view gateway_id) const { return topics_under("", gateway_id); }
 
 result<network::gateway_uplink> format::decode_uplink(std::span<const std::uint8_t> payload,
                                                       std::string_view gateway_id,

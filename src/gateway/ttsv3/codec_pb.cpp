@@ -8,22 +8,6 @@
 namespace tether::gateway::ttsv3::detail {
 namespace {
 
-// Large enough for an uplink with eight antennas, so the common case never touches the heap.
-constexpr std::size_t arena_block_size = 16 * 1024;
-
-struct thread_arena {
-  alignas(std::max_align_t) std::array<char, arena_block_size> block;
-  google::protobuf::Arena arena;
-
-  static google::protobuf::ArenaOptions options(char* block) {
-    google::protobuf::ArenaOptions o;
-    o.initial_block = block;
-    o.initial_block_size = arena_block_size;
-    return o;
-  }
-  thread_arena() : arena(options(block.data())) {}
-};
-
 // ±9223372035 s still fits in int64 nanoseconds once any nanos are added.
 constexpr std::int64_t max_seconds = 9'223'372'035;
 constexpr std::int32_t max_nanos = 999'999'999;
@@ -78,12 +62,6 @@ network::location_source from_pb(pb::LocationSource s) {
 }
 
 }  // namespace
-
-google::protobuf::Arena& fresh_arena() {
-  thread_local auto state = std::make_unique<thread_arena>();
-  state->arena.Reset();
-  return state->arena;
-}
 
 result<network::time_point> from_pb(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() < -max_seconds || ts.seconds() > max_seconds || ts.nanos() < 0 || ts.nanos() > max_nanos) {

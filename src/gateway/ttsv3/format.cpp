@@ -6,41 +6,24 @@
 #include <fmt/format.h>
 
 namespace tether::gateway::ttsv3 {
-namespace {
-
-credentials_result refuse(mqtt::codec::connack_code code, std::string reason) {
-  return {std::nullopt, code, std::move(reason)};
-}
-
-// "v3/{id}/" + suffix, without building the string.
-std::optional<std::string_view> suffix_of(std::string_view gateway_id, std::string_view topic) {
-  if (!topic.starts_with("v3/")) return std::nullopt;
-  topic.remove_prefix(3);
-  if (!topic.starts_with(gateway_id) || topic.substr(gateway_id.size()).substr(0, 1) != "/")
-    return std::nullopt;
-  return topic.substr(gateway_id.size() + 1);
-}
-
-}  // namespace
-
 credentials_result format::read_credentials(const mqtt::connect_request& request) const {
   using mqtt::codec::connack_code;
   if (!request.username)
-    return refuse(connack_code::bad_username_or_password, "no username: it must be the gateway ID");
+    return refuse_login(connack_code::bad_username_or_password, "no username: it must be the gateway ID");
   // On multi-tenant deployments of The Things Stack the username is `gateway-id@tenant-id`.
   std::string_view id = *request.username;
   id = id.substr(0, id.find('@'));
   if (!registry::is_valid_id(id)) {
-    return refuse(connack_code::bad_username_or_password,
-                  fmt::format("username '{}' is not a gateway ID", *request.username));
+    return refuse_login(connack_code::bad_username_or_password,
+                        fmt::format("username '{}' is not a gateway ID", *request.username));
   }
   if (!request.password)
-    return refuse(connack_code::not_authorized, fmt::format("gateway {}: no API key", id));
+    return refuse_login(connack_code::not_authorized, fmt::format("gateway {}: no API key", id));
   return {gateway_credentials{std::string(id), std::string(*request.password)}};
 }
 
 std::optional<gateway_message> format::classify(std::string_view gateway_id, std::string_view topic) const {
-  const auto suffix = suffix_of(gateway_id, topic);
+  const auto suffix = topic_suffix("v3/", gateway_id, topic);
   if (!suffix) return std::nullopt;
   if (*suffix == "up") return gateway_message::uplink;
   if (*suffix == "status") return gateway_message::status;
@@ -48,11 +31,7 @@ std::optional<gateway_message> format::classify(std::string_view gateway_id, std
   return std::nullopt;
 }
 
-gateway_topics format::topics(std::string_view gateway_id) const {
-  // Only down and errors are ever published in this namespace, so v3/{id}/+ covers exactly both.
-  return {fmt::format("v3/{}/down", gateway_id), fmt::format("v3/{}/errors", gateway_id),
-          fmt::format("v3/{}/+", gateway_id)};
-}
+gateway_topics format::topics(std::string_view gateway_id) const { return topics_under("v3/", gateway_id); }
 
 result<network::gateway_uplink> format::decode_uplink(std::span<const std::uint8_t> payload,
                                                       std::string_view gateway_id,
