@@ -1,5 +1,7 @@
 #include "http/router.hpp"
 
+#include "core/json_writer.hpp"
+
 #include <fmt/format.h>
 
 namespace tether::http {
@@ -19,33 +21,9 @@ response router::handle(std::string_view method, std::string_view target) const 
 }
 
 std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + '"';
+  std::string out;
+  core::append_json_string(out, text);
+  return out;
 }
 
 response json_error(unsigned status, std::string_view name, std::string_view message) {
