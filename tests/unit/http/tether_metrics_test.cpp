@@ -14,7 +14,7 @@ namespace {
 class idle_frontend : public gateway::frontend {
  public:
   std::string_view protocol() const override { return "ttsv3"; }
-  bool transmit(const network::downlink_tx&) override { return true; }
+  network::send_outcome transmit(const network::downlink_tx&) override { return network::send_result::sent; }
 };
 
 TEST(tether_metrics, gateway_drops_are_summed_by_reason_without_a_gateway_label) {
