@@ -89,7 +89,7 @@ class counting_events : public network::event_sink {
 // A gateway that transmits everything and acknowledges at once (or, without TxAcks, says sent).
 class acking_gateway : public network::downlink_sink {
  public:
-  network::send_result send_downlink(const network::downlink_tx& tx) override {
+  network::send_outcome send_downlink(const network::downlink_tx& tx) override {
     scheduled.fetch_add(1, std::memory_order_relaxed);
     if (!tx_acks) return network::send_result::sent;
     network::tx_ack ack;

@@ -13,6 +13,7 @@
 #include "gateway/gateway_state_writer.hpp"
 #include "gateway/hub.hpp"
 #include "gateway/ttsv3/protobuf_logging.hpp"
+#include "http/downlink_failure_meter.hpp"
 #include "http/tether_metrics.hpp"
 #include "http/uplink_latency_meter.hpp"
 #include "network/device_session_store_persistence.hpp"
@@ -183,9 +184,11 @@ int serve(const core_options& o, const frontend_modules& modules) {
   storage::downlink_queue_store downlink_queue(db_path,
                                                {.writer = {.sync = sync, .stats = &downlink_commits}});
   http::uplink_latency_meter uplink_latency(bus);  // between the core and the bus
+  http::downlink_failure_meter downlink_failures(uplink_latency);
   network::server network_server(network_options_of(o), shard_executors(workers), db_path,
-                                 session_persistence, uplink_latency, hub, nullptr, &downlink_queue);
+                                 session_persistence, downlink_failures, hub, nullptr, &downlink_queue);
   const http::core_measures measures{.uplink_latency_us = &uplink_latency.latency(),
+                                     .downlink_failures = &downlink_failures,
                                      .stores = {{"mqtt_state", &mqtt_commits},
                                                 {"device_sessions", &session_commits},
                                                 {"downlink_queues", &downlink_commits},

@@ -78,7 +78,7 @@ class format {
   // The QoS downlinks are published at (each gateway gets them at most at the QoS it subscribed with).
   virtual std::uint8_t downlink_qos() const { return 2; }
   // The largest MQTT packet (fixed header, topic and payload) a gateway of this protocol can read; the
-  // realm refuses a downlink that would be larger (transmit() returns false) and shortens error reports
+  // realm refuses a downlink that would be larger (gateway_packet_too_large) and shortens error reports
   // to fit. 0: no limit. TTN v2 gateways read into 512-byte buffers without checking.
   virtual std::size_t max_packet_size() const { return 0; }
 

@@ -173,12 +173,17 @@ void gateway_realm::reject(const gateway_principal& gw, const std::string& topic
   if (publisher_) publisher_->publish(mqtt::make_message(gw.topics.errors, std::move(report), 0, false));
 }
 
-void gateway_realm::reject_downlink(const network::downlink_tx& tx, const std::string& reason,
-                                    const std::string& detail) {
+network::send_outcome gateway_realm::reject_downlink(const network::downlink_tx& tx, std::size_t size,
+                                                     std::size_t limit) {
+  constexpr std::string_view reason = "downlink larger than the gateway can read";
   if (const auto due = count_drop(tx.gateway_id, reason)) {
-    spdlog::warn("[{}] {}: downlink {} not sent: {} ({}){}", name(), tx.gateway_id, tx.id, reason, detail,
-                 core::repeat_note(*due));
+    spdlog::warn("[{}] {}: downlink {} not sent: {} ({} bytes, at most {}){}", name(), tx.gateway_id, tx.id,
+                 reason, size, limit, core::repeat_note(*due));
   }
+  return network::send_outcome{network::send_refusal{
+      "gateway_packet_too_large",
+      fmt::format("gateway {} ({}) reads MQTT packets of at most {} bytes; this downlink needs {}",
+                  tx.gateway_id, protocol(), limit, size)}};
 }
 
 void gateway_realm::on_connect(const mqtt::principal& who) {
@@ -210,25 +215,22 @@ void gateway_realm::on_disconnect(const mqtt::principal& who, bool clean) {
   spdlog::info("[{}] gateway {} disconnected ({})", name(), gw.gateway_id, clean ? "clean" : "unclean");
 }
 
-bool gateway_realm::transmit(const network::downlink_tx& tx) {
+network::send_outcome gateway_realm::transmit(const network::downlink_tx& tx) {
   std::string topic;
   {
     std::lock_guard lock(connections_mutex_);
     auto it = connected_.find(tx.gateway_id);
-    if (it == connected_.end()) return false;
+    if (it == connected_.end()) return network::send_result::not_connected;
     topic = it->second.downlink_topic;
   }
   auto payload = format_->encode_downlink(tx);
   const auto qos = format_->downlink_qos();
   const auto limit = format_->max_packet_size();
-  if (const auto size = publish_size(topic.size(), payload.size(), qos); limit != 0 && size > limit) {
-    const std::string reason = "downlink larger than the gateway can read";
-    reject_downlink(tx, reason, fmt::format("{} bytes, at most {}", size, limit));
-    return false;
-  }
+  if (const auto size = publish_size(topic.size(), payload.size(), qos); limit != 0 && size > limit)
+    return reject_downlink(tx, size, limit);
   stats_.downlinks.fetch_add(1, std::memory_order_relaxed);
   if (publisher_) publisher_->publish(mqtt::make_message(std::move(topic), std::move(payload), qos, false));
-  return true;
+  return network::send_result::sent;
 }
 
 }  // namespace tether::gateway

@@ -9,8 +9,9 @@
 // counted (per reason, in the hub), logged (warn, at most one line a second) and answered on the
 // gateway's errors topic as JSON {topic, reason} when the gateway subscribed there (beyond The Things
 // Stack). Downlinks from the hub are encoded by the format and published on the downlink topic; one
-// that would exceed the format's max_packet_size() is refused (transmit() returns false, the hub then
-// reports the gateway unable to take it), counted and logged, and error reports are shortened to fit.
+// that would exceed the format's max_packet_size() is refused with the reason `gateway_packet_too_large`
+// (the hub hands it to the network core, which tries another window or gateway, else fails the downlink
+// with that name), counted and logged, and error reports are shortened to fit.
 
 #include "core/log_limiter.hpp"
 #include "gateway/format.hpp"
@@ -61,7 +62,7 @@ class gateway_realm : public mqtt::realm, public frontend {
 
   // gateway::frontend
   std::string_view protocol() const override { return format_->protocol(); }
-  bool transmit(const network::downlink_tx& tx) override;
+  network::send_outcome transmit(const network::downlink_tx& tx) override;
   bool acknowledges_transmissions() const override { return format_->acknowledges_transmissions(); }
 
   const realm_stats& stats() const noexcept { return stats_; }
@@ -76,7 +77,7 @@ class gateway_realm : public mqtt::realm, public frontend {
   // for).
   std::optional<std::uint64_t> count_drop(const std::string& gateway_id, std::string_view reason);
   void reject(const gateway_principal& gw, const std::string& topic, std::string_view reason);
-  void reject_downlink(const network::downlink_tx& tx, const std::string& reason, const std::string& detail);
+  network::send_outcome reject_downlink(const network::downlink_tx& tx, std::size_t size, std::size_t limit);
 
   registry::key_authenticator& keys_;
   gateway::hub& hub_;

@@ -75,7 +75,7 @@ void hub::count_drop(const std::string& gateway_id, std::string_view reason) {
   e.facts.last_seen = std::chrono::system_clock::now();
 }
 
-network::send_result hub::send_downlink(const network::downlink_tx& tx) {
+network::send_outcome hub::send_downlink(const network::downlink_tx& tx) {
   frontend* via = nullptr;
   network::downlink_tx out = tx;
   {
@@ -92,7 +92,13 @@ network::send_result hub::send_downlink(const network::downlink_tx& tx) {
     if (e.sent) out.correlation_ids.push_back(e.sent->add(tx.id));
   }
   // Frontends outlive the hub's use of them (main owns both), so calling outside the lock is safe.
-  if (!via->transmit(out)) return network::send_result::not_connected;
+  auto taken = via->transmit(out);
+  if (taken.result != network::send_result::sent) {  // not connected, or refused (and why)
+    std::lock_guard lock(mutex_);
+    if (auto it = gateways_.find(tx.gateway_id); it != gateways_.end() && it->second.facts.downlinks > 0)
+      --touch(tx.gateway_id).facts.downlinks;  // counted as it left; it did not
+    return taken;
+  }
   return via->acknowledges_transmissions() ? network::send_result::awaiting_tx_ack
                                            : network::send_result::sent;
 }

@@ -27,9 +27,11 @@ class frontend {
  public:
   virtual ~frontend() = default;
   virtual std::string_view protocol() const = 0;  // "ttsv3", "ttnv2", ...
-  // False when the gateway is no longer connected through this frontend. When the protocol
-  // acknowledges transmissions, tx carries the hub's `gs:down:token:<n>` correlation ID last.
-  virtual bool transmit(const network::downlink_tx& tx) = 0;
+  // `sent` once handed to the gateway's connection; `not_connected` when the gateway is no longer
+  // connected through this frontend; `refused` (with why) when it is but can never take this frame
+  // (counted and logged by the frontend). When the protocol acknowledges transmissions, tx carries the
+  // hub's `gs:down:token:<n>` correlation ID last.
+  virtual network::send_outcome transmit(const network::downlink_tx& tx) = 0;
   // Whether the protocol reports each transmission with a TxAck (TTS v3 does, TTN v2 does not).
   virtual bool acknowledges_transmissions() const { return true; }
 };
@@ -81,8 +83,9 @@ class hub : public network::downlink_sink {
   // A message from `gateway_id` was dropped (malformed, invalid): counted per reason.
   void count_drop(const std::string& gateway_id, std::string_view reason);
 
-  // network::downlink_sink: awaiting_tx_ack or sent, as the gateway's frontend acknowledges or not.
-  network::send_result send_downlink(const network::downlink_tx& tx) override;
+  // network::downlink_sink: awaiting_tx_ack or sent, as the gateway's frontend acknowledges or not;
+  // not_connected, or refused with the frontend's reason.
+  network::send_outcome send_downlink(const network::downlink_tx& tx) override;
 
   bool connected(std::string_view gateway_id) const;
   // Gateways whose revision is above `after` (all with 0).

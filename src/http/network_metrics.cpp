@@ -61,7 +61,7 @@ struct member {
   std::string_view value;  // the label's value; empty: the counter's own name
 };
 
-const std::array<member, 35> members{{
+const std::array<member, 36> members{{
     {counter::copies_received, copies_received, ""},
     {counter::copies_merged, copies_merged, ""},
     {counter::uplinks_delivered, uplinks, "delivered"},
@@ -92,6 +92,7 @@ const std::array<member, 35> members{{
     {counter::downlink_duty_cycle, windows_skipped, "duty_cycle"},
     {counter::downlink_gateway_busy, windows_skipped, "gateway_busy"},
     {counter::downlink_refused, windows_skipped, "gateway_not_connected"},
+    {counter::downlink_refused_frame, windows_skipped, "gateway_refused"},
     {counter::downlink_not_scheduled, downlinks_not_scheduled, ""},
     {counter::tx_ack_unmatched, tx_acks_unmatched, ""},
     {counter::adr_requests_sent, adr, "requested"},

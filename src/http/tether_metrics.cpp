@@ -2,6 +2,7 @@
 
 #include "gateway/gateway_realm.hpp"
 #include "gateway/hub.hpp"
+#include "http/downlink_failure_meter.hpp"
 #include "http/exposition.hpp"
 #include "http/server.hpp"
 #include "mqtt/broker.hpp"
@@ -74,11 +75,50 @@ const std::array<gateway_counter, 5> gateway_counters{{
 
 }  // namespace
 
+namespace {
+
+// Queued and in-flight messages, drops by reason, refusals by CONNACK code: per realm.
+void write_broker_details(exposition& out, const std::vector<broker*>& brokers) {
+  std::vector<broker::message_counts> counts;
+  for (auto* b : brokers) counts.push_back(b->count_messages());
+  out.family("tether_mqtt_messages_queued", metric_type::gauge, "Messages waiting in sessions' queues");
+  for (std::size_t i = 0; i < brokers.size(); ++i)
+    out.sample("tether_mqtt_messages_queued", {{"realm", brokers[i]->owner().name()}},
+               static_cast<std::uint64_t>(counts[i].queued));
+  out.family("tether_mqtt_messages_inflight", metric_type::gauge,
+             "QoS 1/2 messages sent to clients and not yet acknowledged");
+  for (std::size_t i = 0; i < brokers.size(); ++i)
+    out.sample("tether_mqtt_messages_inflight", {{"realm", brokers[i]->owner().name()}},
+               static_cast<std::uint64_t>(counts[i].in_flight));
+  constexpr std::string_view drops = "tether_mqtt_publish_drops_total";
+  out.family(drops, metric_type::counter, "Messages the broker dropped, by reason");
+  for (auto* b : brokers) {
+    for (std::size_t r = 0; r < mqtt::drop_reason_count; ++r) {
+      const auto reason = mqtt::to_string(static_cast<mqtt::drop_reason>(r));
+      out.sample(drops, {{"realm", b->owner().name()}, {"reason", reason}}, load(b->stats().drops[r]));
+    }
+  }
+  constexpr std::string_view refused = "tether_mqtt_connections_refused_total";
+  out.family(refused, metric_type::counter, "Connections refused, by CONNACK return or reason code");
+  for (auto* b : brokers) {
+    const auto& by_code = b->stats().connections_refused;
+    for (std::size_t code = 1; code < by_code.size(); ++code) {
+      const auto n = load(by_code[code]);
+      // The 3.1.1 codes always (so that rates start at 0), any other once it occurred.
+      if (n == 0 && code > 5) continue;
+      out.sample(refused, {{"realm", b->owner().name()}, {"code", std::to_string(code)}}, n);
+    }
+  }
+}
+
+}  // namespace
+
 void write_broker_metrics(exposition& out, const std::vector<broker*>& brokers) {
   for (const auto& c : broker_counters) {
     out.family(c.name, c.type, c.help);
     for (auto* b : brokers) out.sample(c.name, {{"realm", b->owner().name()}}, c.read(*b));
   }
+  write_broker_details(out, brokers);
 }
 
 void write_gateway_metrics(exposition& out, const std::vector<broker*>& brokers, const gateway::hub* hub) {
@@ -115,6 +155,11 @@ histogram_snapshot to_snapshot(const core::histogram_reading& r, double divisor)
 }  // namespace
 
 void write_histogram_metrics(exposition& out, const core_measures& measures) {
+  if (measures.downlink_failures) {
+    constexpr std::string_view name = "tether_lorawan_downlink_failures_total";
+    out.family(name, metric_type::counter, "Application downlinks that ended in down/failed, by error name");
+    for (const auto& [error, n] : measures.downlink_failures->read()) out.sample(name, {{"error", error}}, n);
+  }
   if (measures.uplink_latency_us) {
     constexpr std::string_view name = "tether_uplink_latency_seconds";
     out.family(name, metric_type::histogram,

@@ -1,10 +1,12 @@
 #pragma once
-// What /metrics shows of Tether: every realm's broker counters (label `realm`), the gateway realms'
-// traffic, the gateway hub (gateways connected; drops summed over gateways by `reason`), the network
-// core's counters (uplinks, joins and downlinks by `outcome`, drops by `reason`), histograms of
-// uplink latency and of the stores' group commits (label `store`), and the HTTP server's own. Labels are
-// bounded: realm names, reasons and outcomes only, never a device, client or gateway. Rendering reads atomics
-// and takes the hub's and the brokers' locks briefly; it allocates only the text it returns.
+// What /metrics shows of Tether: every realm's broker counters (label `realm`; messages queued and in
+// flight; drops by `reason`; connections refused by CONNACK `code`), the gateway realms' traffic, the
+// gateway hub (gateways connected; drops summed over gateways by `reason`), the network core's counters
+// (uplinks, joins and downlinks by `outcome`, drops by `reason`, downlink failures by TTS `error` name),
+// histograms of uplink latency and of the stores' group commits (label `store`), and the HTTP server's
+// own. Labels are bounded: realm names, reasons, codes, error names and outcomes only, never a device,
+// client or gateway. Rendering reads atomics and takes the hub's, the brokers' and each session's locks
+// briefly (one at a time per session); it allocates only the text it returns.
 
 #include <functional>
 #include <string>
@@ -30,10 +32,12 @@ struct group_commit_stats;
 namespace tether::http {
 
 struct server_stats;
+class downlink_failure_meter;
 
 // What the core measures besides its counters (serve builds them with the core).
 struct core_measures {
-  const core::histogram* uplink_latency_us = nullptr;  // uplink_latency_meter
+  const core::histogram* uplink_latency_us = nullptr;         // uplink_latency_meter
+  const downlink_failure_meter* downlink_failures = nullptr;  // down/failed by error name
   struct store {
     std::string name;  // "device_sessions", ...: the `store` label
     const storage::group_commit_stats* commits = nullptr;
@@ -56,7 +60,7 @@ void write_broker_metrics(exposition& out, const std::vector<mqtt::broker*>& bro
 void write_gateway_metrics(exposition& out, const std::vector<mqtt::broker*>& brokers,
                            const gateway::hub* hub);
 void write_network_metrics(exposition& out, const network::server& network);
-// Uplink latency and group commits, as histograms in seconds and changes.
+// Downlink failures by error name; uplink latency and group commits, as histograms in seconds and changes.
 void write_histogram_metrics(exposition& out, const core_measures& measures);
 void write_http_metrics(exposition& out, const std::vector<const server_stats*>& servers);
 

@@ -120,6 +120,7 @@ void broker::unsubscribe(const std::shared_ptr<session>& s, const std::string& f
 void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& outcome) {
   if (msg->retain) {
     if (!retained_.put(msg)) {
+      stats_.count_drop(drop_reason::retained_store_full);
       spdlog::warn("[{}] retained store full ({} topics): not retaining '{}'", realm_.name(),
                    options_.max_retained, msg->topic);
     } else if (journal_ && msg->qos > 0) {
@@ -136,7 +137,7 @@ void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& ou
     }
     auto qos = std::min(m.qos, msg->qos);
     auto result = m.target->enqueue(msg, qos, false);
-    if (result != enqueue_result::dropped) {
+    if (result == enqueue_result::queued || result == enqueue_result::congested) {
       ++outcome.delivered;
       if (qos > 0 && m.target->journaled()) outcome.journaled = true;
     }
@@ -148,7 +149,7 @@ void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& ou
         break;
       case enqueue_result::dropped:
         if (qos > 0) {
-          stats_.publish_dropped.fetch_add(1, std::memory_order_relaxed);
+          stats_.count_drop(drop_reason::queue_full);
           // Logged at the 1st, 2nd, 4th, 8th, ... drop of a session, so a flood cannot flood the log.
           auto n = m.target->dropped();
           if ((n & (n - 1)) == 0) {
@@ -157,6 +158,9 @@ void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& ou
                 realm_.name(), m.target->client_id(), options_.session.max_queued, qos, msg->topic, n);
           }
         }
+        break;
+      case enqueue_result::closed:  // a race with the session's end; its subscriptions go next
+        if (qos > 0) stats_.count_drop(drop_reason::session_closed);
         break;
     }
   }
@@ -174,6 +178,16 @@ void broker::publish_on(message_ptr msg, std::size_t worker) {
   if (worker >= system_worker_) return publish(std::move(msg));
   route_outcome outcome;
   route(msg, worker, outcome);
+}
+
+broker::message_counts broker::count_messages() const {
+  message_counts out;
+  std::lock_guard lock(sessions_mutex_);
+  for (const auto& [id, s] : sessions_) {
+    out.queued += s->queued();
+    out.in_flight += s->in_flight();
+  }
+  return out;
 }
 
 std::size_t broker::session_count() const {

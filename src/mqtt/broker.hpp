@@ -79,6 +79,13 @@ class broker : public realm_publisher {
   std::size_t disconnect_if(const std::function<bool(const principal&)>& match, const std::string& reason);
 
   std::size_t session_count() const;
+  // Messages waiting in sessions' queues, and QoS 1/2 messages sent and not yet acknowledged, summed
+  // over every session (each session's lock taken in turn).
+  struct message_counts {
+    std::size_t queued = 0;
+    std::size_t in_flight = 0;
+  };
+  message_counts count_messages() const;
   std::size_t subscription_count() const noexcept { return index_.subscription_count(); }
   std::size_t retained_count() const { return retained_.size(); }
 

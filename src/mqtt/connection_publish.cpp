@@ -25,7 +25,7 @@ void connection::handle_publish(codec::publish& p) {
   if (!broker_.owner().authorize_publish(*principal_, p.topic)) {
     // Acknowledged as usual so the client does not resend, but not delivered.
     spdlog::info("[{}] {} may not publish to '{}': dropped", broker_.owner().name(), client_id(), p.topic);
-    broker_.stats().publish_dropped.fetch_add(1, std::memory_order_relaxed);
+    broker_.stats().count_drop(drop_reason::publish_denied);
   } else {
     auto msg = make_message(std::move(p.topic), std::move(p.payload), p.qos, p.retain);
     if (broker_.owner().on_publish(*principal_, *msg) == publish_action::route) {

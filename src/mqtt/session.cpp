@@ -40,7 +40,7 @@ enqueue_result session::enqueue(const message_ptr& msg, std::uint8_t qos, bool r
   enqueue_result result = enqueue_result::queued;
   {
     std::lock_guard lock(mutex_);
-    if (discarded_) return enqueue_result::dropped;
+    if (discarded_) return enqueue_result::closed;
     // QoS 0 is not queued for an offline client (nothing promises its delivery).
     if (!link_ && qos == 0) return enqueue_result::dropped;
     if (queue_.size() >= hard_limit()) {
@@ -242,6 +242,11 @@ std::map<std::string, std::uint8_t> session::subscriptions() const {
 std::size_t session::queued() const {
   std::lock_guard lock(mutex_);
   return queue_.size();
+}
+
+std::size_t session::in_flight() const {
+  std::lock_guard lock(mutex_);
+  return rare_ ? rare_->in_flight.size() : 0;
 }
 
 std::uint64_t session::dropped() const {

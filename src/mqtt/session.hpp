@@ -43,6 +43,7 @@ enum class enqueue_result {
   queued,     // accepted
   congested,  // accepted, but the queue is over its limit: the publisher should pause
   dropped,    // not accepted (offline queue full, QoS 0 to an offline session, or hard limit)
+  closed,     // not accepted: the session has ended (discarded)
 };
 
 class session {
@@ -98,6 +99,7 @@ class session {
   std::map<std::string, std::uint8_t> subscriptions() const;
 
   std::size_t queued() const;
+  std::size_t in_flight() const;  // QoS 1/2 messages sent and not yet acknowledged
   std::uint64_t dropped() const;
 
  private:

@@ -64,6 +64,8 @@ std::string_view to_string(counter c) noexcept {
       return "downlink_duty_cycle";
     case counter::downlink_refused:
       return "downlink_refused";
+    case counter::downlink_refused_frame:
+      return "downlink_refused_frame";
     case counter::downlink_not_scheduled:
       return "downlink_not_scheduled";
     case counter::tx_ack_unmatched:

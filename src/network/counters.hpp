@@ -43,6 +43,7 @@ enum class counter : std::uint8_t {
   downlink_duty_cycle,     // a window skipped: the gateway's sub-band is out of duty cycle
   downlink_gateway_busy,   // a window skipped: the gateway transmits another frame then
   downlink_refused,        // a window skipped: the gateway is not connected
+  downlink_refused_frame,  // a window skipped: the gateway can never take that frame (too large, ...)
   downlink_not_scheduled,  // something was due and no window took it (it stays queued; an ACK is lost)
   tx_ack_unmatched,        // a TxAck that matches no downlink waiting for one
   adr_requests_sent,       // downlinks carrying a LinkADRReq block

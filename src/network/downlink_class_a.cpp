@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 
 namespace tether::network {
 
@@ -127,6 +128,14 @@ class class_a_frames {
 
   std::uint64_t chosen = 0;  // the item (seq) of the last frame handed out; 0: none
 
+  // The item (seq) a frame handed out carries; 0: none.
+  std::uint64_t item_of(const built_frame* frame) const {
+    for (const auto& [seq, f] : built_) {
+      if (&f == frame) return seq;
+    }
+    return 0;
+  }
+
  private:
   lorawan::result<bytes> build(const storage::downlink_item* item) {
     const auto& state = device_.downlinks;
@@ -169,10 +178,25 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
   const auto windows = class_a_windows(device, done, paths);
   if (plan.queue_due) fail_oversized(device, *device.plan.band, windows);
 
-  class_a_frames frames(device, plan.f_opts, plan.must_send, plan.queue_due, done, shard_.crypto);
   auto& queue = device.downlinks.queue;
-  const auto s = try_windows(shard_, {device.plan.band, windows, std::ref(frames),
+  std::optional<class_a_frames> frames;
+  std::optional<sent_window> s;
+  // An item whose frame a gateway refused for good fails unless the frame that went carries it; when
+  // none went, the windows are tried again without it (each round removes an item, so this ends).
+  for (bool again = true; again;) {
+    frames.emplace(device, plan.f_opts, plan.must_send, plan.queue_due, done, shard_.crypto);
+    auto tried = try_windows(shard_, {device.plan.band, windows, std::ref(*frames),
                                       "ns:downlink:", app_dev.application_id, app_dev.device_id});
+    s = std::move(tried.sent);
+    const auto carried = s ? frames->chosen : 0;  // the last frame handed out is the one that went
+    again = false;
+    for (const auto& r : tried.refused) {
+      const auto seq = frames->item_of(r.frame);
+      if (seq == 0 || seq == carried) continue;
+      fail_refused(device, seq, r.why);
+      again = !s;
+    }
+  }
   if (!s) {
     shard_.out.counters.add(counter::downlink_not_scheduled);
     spdlog::info(
@@ -183,9 +207,9 @@ bool downlink_scheduler::schedule_class_a(device_entry& device, const uplink_don
   const auto f_cnt = next_f_cnt_down(device);
   commit_mac(device, plan);
   std::optional<storage::downlink_item> item;
-  if (frames.chosen) {
+  if (frames->chosen) {
     const auto it =
-        std::find_if(queue.begin(), queue.end(), [&](const auto& i) { return i.seq == frames.chosen; });
+        std::find_if(queue.begin(), queue.end(), [&](const auto& i) { return i.seq == frames->chosen; });
     item = std::move(*it);
     queue.erase(it);
   }

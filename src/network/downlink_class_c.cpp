@@ -65,12 +65,17 @@ void downlink_scheduler::try_class_c(device_entry& device) {
     auto wire = lorawan::encode_data_frame(shard_.crypto, f, f_cnt, s.nwk_s_key.bytes, s.app_s_key.bytes);
     if (!wire) return;
     const built_frame frame{std::move(*wire), item_it->correlation_ids};
-    const auto sent = try_windows(shard_, {device.plan.band,
-                                           {&*window, 1},
-                                           [&frame](const candidate_window&) { return &frame; },
-                                           "ns:downlink:",
-                                           device.device.application_id,
-                                           device.device.device_id});
+    const auto tried = try_windows(shard_, {device.plan.band,
+                                            {&*window, 1},
+                                            [&frame](const candidate_window&) { return &frame; },
+                                            "ns:downlink:",
+                                            device.device.application_id,
+                                            device.device.device_id});
+    const auto& sent = tried.sent;
+    if (!sent && !tried.refused.empty()) {
+      fail_refused(device, item_it->seq, tried.refused.front().why);  // the next item may fit
+      continue;
+    }
     if (!sent) {
       spdlog::debug("network: Class C downlink of {}/{} held: gateway {} is busy, out of duty cycle or gone",
                     device.device.application_id, device.device.device_id, window->gateway_id);

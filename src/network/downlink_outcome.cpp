@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -76,6 +77,18 @@ void downlink_scheduler::tx_failed(device_entry& device, transmission t, const t
   } else {
     remove_stored(device, t.item->seq);
   }
+}
+
+void downlink_scheduler::fail_refused(device_entry& device, std::uint64_t seq, const send_refusal& why) {
+  auto& queue = device.downlinks.queue;
+  const auto it = std::find_if(queue.begin(), queue.end(), [seq](const auto& i) { return i.seq == seq; });
+  if (it == queue.end()) return;  // failed already (several windows refused the same frame)
+  shard_.out.counters.add(counter::downlinks_given_up);
+  spdlog::info("network: downlink {}/{}#{} failed: {}: {}", device.device.application_id,
+               device.device.device_id, seq, why.name, why.message);
+  remove_stored(device, seq);
+  emit(device, downlink_outcome::failed, *it, downlink_error{why.name, why.message});
+  queue.erase(it);
 }
 
 void downlink_scheduler::conclude_in_flight(device_entry& device, bool device_answered) {

@@ -13,7 +13,9 @@
 // used again with another payload.
 //
 // Every item that reaches down/queued ends in exactly one final event: `sent` (unconfirmed), `ack`
-// (confirmed), or `failed` (given up, refused by the gateway for good, too large for every window, or
+// (confirmed), or `failed` (given up, refused by the gateway for good — by TxAck, or at once when its
+// frame is one the gateway can never take and the frame that went, if any, does not carry it —, too
+// large for every window, or
 // replaced by a down/replace before it reached a gateway). A `nack` or a retryable TxAck error is
 // followed by another attempt. A frame handed to a gateway keeps its path to that final event even when
 // the queue is replaced meanwhile, and a window taken by an ACK or MAC answer alone leaves the queue as
@@ -103,6 +105,9 @@ class downlink_scheduler {
                       const std::vector<candidate_window>& windows);
 
   // What became of a frame (downlink_outcome.cpp)
+  // A gateway refused the frame carrying queued item `seq` for good, and no frame that went carries it:
+  // down/failed with the gateway's reason (waiting would offer it to the same gateway again).
+  void fail_refused(device_entry& device, std::uint64_t seq, const send_refusal& why);
   // A gateway took the frame: waits for its TxAck, or counts as transmitted at once (`sent`).
   void hand_over(device_entry& device, const sent_window& s, std::optional<storage::downlink_item> item,
                  std::uint32_t f_cnt);

@@ -151,16 +151,20 @@ void join_request::send_when_durable(pending_accept accept) {
   auto& shard = shard_;
   shard_.persist(*device_, [&shard, accept = std::move(accept), e = std::move(e)]() mutable {
     const auto& frame = accept.frame;
-    if (try_windows(shard, {accept.band, accept.windows, [&frame](const candidate_window&) { return &frame; },
-                            "ns:transmission:", e.ids.application_id, e.ids.device_id})) {
+    const auto tried =
+        try_windows(shard, {accept.band, accept.windows, [&frame](const candidate_window&) { return &frame; },
+                            "ns:transmission:", e.ids.application_id, e.ids.device_id});
+    if (tried.sent) {
       shard.out.counters.add(counter::joins_accepted);
       shard.out.events.on_join(e);
       return;
     }
     // The device keeps its previous session (if any) and will try again with a new DevNonce.
     shard.out.counters.add(counter::join_not_scheduled);
-    spdlog::info("network: join-accept for {}/{} not sent: its {} window(s) were taken, refused or past",
-                 e.ids.application_id, e.ids.device_id, accept.windows.size());
+    spdlog::info("network: join-accept for {}/{} not sent: its {} window(s) were taken, refused or past{}{}",
+                 e.ids.application_id, e.ids.device_id, accept.windows.size(),
+                 tried.refused.empty() ? "" : "; refused: ",
+                 tried.refused.empty() ? "" : tried.refused.front().why.message);
   });
 }
 

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -151,16 +152,34 @@ struct downlink_tx {
 
 // What the gateway side did with a downlink the core handed it.
 enum class send_result : std::uint8_t {
-  not_connected,    // the gateway is not connected (or refused it): try another path or window
+  not_connected,    // the gateway is not connected: try another path or window
+  refused,          // the gateway is connected but can never transmit this frame (send_outcome::refusal)
   awaiting_tx_ack,  // handed to a gateway whose protocol acknowledges transmissions: a tx_ack follows
   sent,             // handed to a gateway whose protocol never acknowledges (TTN v2): count it sent now
+};
+
+// Why a gateway refused a frame for good (a downlink larger than a TTN v2 gateway can read, ...), named
+// as The Things Stack names errors: `name` in snake_case for programs, `message` for people.
+struct send_refusal {
+  std::string name;
+  std::string message;
+  friend bool operator==(const send_refusal&, const send_refusal&) = default;
+};
+
+// A send_result and, when refused, why. Built from a bare send_result for every other result.
+struct send_outcome {
+  send_result result = send_result::not_connected;
+  send_refusal refusal;                                                    // refused only
+  send_outcome(send_result r = send_result::not_connected) : result(r) {}  // NOLINT: implicit by design
+  explicit send_outcome(send_refusal why) : result(send_result::refused), refusal(std::move(why)) {}
+  friend bool operator==(const send_outcome& o, send_result r) { return o.result == r; }
 };
 
 // Where the core sends downlinks (implemented by gateway::hub).
 class downlink_sink {
  public:
   virtual ~downlink_sink() = default;
-  virtual send_result send_downlink(const downlink_tx& tx) = 0;
+  virtual send_outcome send_downlink(const downlink_tx& tx) = 0;
 };
 
 // What gateway frontends feed into (implemented by network::server; the hub forwards to it).

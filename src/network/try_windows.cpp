@@ -37,7 +37,8 @@ bool book(shard_state& shard, const window_attempt& a, candidate_window& w, std:
 
 }  // namespace
 
-std::optional<sent_window> try_windows(shard_state& shard, const window_attempt& a) {
+windows_outcome try_windows(shard_state& shard, const window_attempt& a) {
+  windows_outcome out;
   for (std::size_t i = 0; i < a.windows.size(); ++i) {
     auto w = a.windows[i];
     if (too_late(shard, a, w)) continue;
@@ -52,18 +53,27 @@ std::optional<sent_window> try_windows(shard_state& shard, const window_attempt&
     s.tx.scheduled = w.settings;
     s.tx.correlation_ids = frame->correlation_ids;
     s.tx.correlation_ids.push_back(a.id_prefix + std::to_string(s.tx.id));
-    s.result = shard.out.downlinks.send_downlink(s.tx);
-    if (s.result != send_result::not_connected) {
+    auto taken = shard.out.downlinks.send_downlink(s.tx);
+    s.result = taken.result;
+    if (s.result == send_result::awaiting_tx_ack || s.result == send_result::sent) {
       spdlog::debug("network: {}/{}: downlink {} on {} via {}", a.application_id, a.device_id, s.tx.id,
                     w.name, w.gateway_id);
-      return s;
+      out.sent = std::move(s);
+      return out;
+    }
+    if (shard.out.gateways) shard.out.gateways->release(w.gateway_id, w.settings.timestamp);
+    if (s.result == send_result::refused) {
+      shard.out.counters.add(counter::downlink_refused_frame);
+      spdlog::debug("network: {}/{}: {} via {} refused: {}: {}", a.application_id, a.device_id, w.name,
+                    w.gateway_id, taken.refusal.name, taken.refusal.message);
+      out.refused.push_back({frame, w.gateway_id, std::move(taken.refusal)});
+      continue;
     }
     shard.out.counters.add(counter::downlink_refused);
-    if (shard.out.gateways) shard.out.gateways->release(w.gateway_id, w.settings.timestamp);
     spdlog::debug("network: {}/{}: {} via {} refused: the gateway is not connected", a.application_id,
                   a.device_id, w.name, w.gateway_id);
   }
-  return std::nullopt;
+  return out;
 }
 
 }  // namespace tether::network

@@ -7,7 +7,11 @@
 //
 // The builder is asked once per window for the frame that window can carry (it may answer with none:
 // nothing fits, skip the window); it should build and encrypt each distinct frame once and hand back
-// the same bytes for every window that carries it. Used on the shard's strand only.
+// the same bytes for every window that carries it. A gateway that is connected but can never transmit
+// a frame (larger than a TTN v2 gateway can read, ...) refuses it with a reason: the next window is
+// tried, and the refusals come back so the caller can fail what the frame that went (if any) does not
+// carry (down/failed with the gateway's reason) rather than offer it to that gateway again. Used on the
+// shard's strand only.
 
 #include "lorawan/band/band.hpp"
 #include "network/gateway_scheduler.hpp"
@@ -60,7 +64,19 @@ struct window_attempt {
   std::string_view device_id;
 };
 
-// Tries the windows in order; nullopt when none took the frame (every refusal counted).
-std::optional<sent_window> try_windows(shard_state& shard, const window_attempt& attempt);
+// A frame a gateway refused for good, and why.
+struct refused_frame {
+  const built_frame* frame = nullptr;  // as the builder handed it out
+  std::string gateway_id;
+  send_refusal why;
+};
+
+struct windows_outcome {
+  std::optional<sent_window> sent;     // none when no window took the frame
+  std::vector<refused_frame> refused;  // at most one per window, in the windows' order
+};
+
+// Tries the windows in order and stops at the first that takes the frame (every skip counted).
+windows_outcome try_windows(shard_state& shard, const window_attempt& attempt);
 
 }  // namespace tether::network

@@ -217,11 +217,11 @@ def test_the_gateway_is_marked_disconnected(env, how):
 class V2Network(Network):
     """test_uplink_path's network (v3 gateways gw1..gw3, application app1) plus the v2 listener."""
 
-    def __init__(self):
+    def __init__(self, extra_args=()):
         super().__init__()
         self.v2_port = free_port()
         self.server.stop()
-        self.server.extra_args += ["--gateway-v2-listen", f"127.0.0.1:{self.v2_port}"]
+        self.server.extra_args += ["--gateway-v2-listen", f"127.0.0.1:{self.v2_port}", *extra_args]
         self.server.start()
         self.write_key = self.key("--application", "app1", "RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE")
         self.v2 = {}
@@ -305,6 +305,34 @@ def test_pushed_downlink_arrives_on_down_with_rx1_timing(net):
     # No TxAck in v2: handed to the connection is sent.
     assert [t for t, _ in net.events(events)] == ["v3/app1/devices/abp-dev/down/queued",
                                                   "v3/app1/devices/abp-dev/down/sent"]
+
+
+def test_a_downlink_larger_than_the_v2_gateway_reads_fails_with_a_reason():
+    """A frame whose packet would not fit the gateway's read buffer is never sent: with no other gateway or
+    window to take it, it ends in down/failed naming why, and the gateway stays usable. Every LoRaWAN frame
+    fits the 512 bytes of the C library, so this gateway's limit is lowered to 128 bytes."""
+    n = V2Network(extra_args=["--gateway-v2-max-packet-size", "128"])
+    try:
+        events = n.subscribe("v3/app1/devices/abp-dev/down/#", 2)
+        n.push({"downlinks": [{"f_port": 7, "frm_payload": base64.b64encode(bytes(100)).decode()}]})
+        gw = n.v2_gateway("gw1")
+        n.v2_uplink("gw1", device("data", ABP_ADDR, "1", "1", "01", NWK_S_KEY, APP_S_KEY), timestamp=3_000_000)
+        got = n.events(events)
+        assert [t for t, _ in got] == ["v3/app1/devices/abp-dev/down/queued", "v3/app1/devices/abp-dev/down/failed"]
+        failed = got[1][1]["downlink_failed"]
+        assert failed["downlink"]["f_port"] == 7
+        assert failed["error"]["name"] == "gateway_packet_too_large"
+        assert "at most 128 bytes" in failed["error"]["message_format"], failed["error"]
+        gw.expect_no_message(0.5)
+        # A downlink that fits still goes through the same gateway.
+        sent = n.subscribe("v3/app1/devices/abp-dev/down/sent", 1)
+        n.push({"downlinks": [{"f_port": 8, "frm_payload": "AQI="}]})
+        n.v2_uplink("gw1", device("data", ABP_ADDR, "2", "1", "01", NWK_S_KEY, APP_S_KEY), timestamp=9_000_000)
+        message = gw.get(what="the small downlink on gw1/down")
+        assert len(message.payload) + len("gw1/down") + 4 <= 128
+        assert [t for t, _ in n.events(sent)] == ["v3/app1/devices/abp-dev/down/sent"]
+    finally:
+        n.close()
 
 
 def test_otaa_join_through_a_v2_gateway(net):

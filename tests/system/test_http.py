@@ -170,14 +170,25 @@ def test_metrics_is_the_prometheus_text_format(network):
     names = {s[0] for s in samples}
     for expected in ("tether_mqtt_connections_total", "tether_mqtt_bytes_received_total", "tether_gateways_connected",
                      "tether_lorawan_uplinks_total", "tether_lorawan_frames_dropped_total",
-                     "tether_lorawan_downlinks_total", "tether_http_requests_total"):
+                     "tether_lorawan_downlinks_total", "tether_http_requests_total", "tether_mqtt_messages_queued",
+                     "tether_mqtt_messages_inflight", "tether_mqtt_publish_drops_total",
+                     "tether_mqtt_connections_refused_total"):
         assert expected in names, expected
     realms = {s[1].get("realm") for s in samples if s[0] == "tether_mqtt_connections_total"}
     assert realms == {"mqtt", "gateway-v3", "application"}  # Server also opens the plain broker
+    for family in ("tether_mqtt_messages_queued", "tether_mqtt_messages_inflight"):
+        assert {s[1]["realm"] for s in samples if s[0] == family} == realms, family
     reasons = {s[1]["reason"] for s in samples if s[0] == "tether_lorawan_frames_dropped_total"}
     assert {"mic_failed", "unknown_dev_addr", "dedup_full", "replay"} <= reasons
+    drop_reasons = {(s[1]["realm"], s[1]["reason"]) for s in samples if s[0] == "tether_mqtt_publish_drops_total"}
+    assert {(r, why) for r in realms for why in ("queue_full", "session_closed", "publish_denied",
+                                                 "retained_store_full")} == drop_reasons
+    codes = {(s[1]["realm"], s[1]["code"]) for s in samples if s[0] == "tether_mqtt_connections_refused_total"}
+    assert {(r, str(c)) for r in realms for c in range(1, 6)} <= codes
+    assert types["tether_lorawan_downlink_failures_total"] == "counter"
     for _, labels, _ in samples:  # bounded labels only
-        assert set(labels) <= {"realm", "reason", "outcome", "version", "counter", "le", "store"}, labels
+        assert set(labels) <= {"realm", "reason", "outcome", "version", "counter", "le", "store", "code",
+                               "error"}, labels
     assert types["tether_uplink_latency_seconds"] == "histogram"
     assert types["tether_storage_group_commit_seconds"] == "histogram"
     stores = {s[1]["store"] for s in samples if s[0] == "tether_storage_group_commit_changes_count"}
@@ -191,6 +202,70 @@ def test_promtool_accepts_the_exposition(network):
     _, _, body = request(network, "GET", "/metrics")
     proc = subprocess.run([PROMTOOL, "check", "metrics"], input=body, capture_output=True, timeout=30)
     assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+
+
+def metric(server, name, **labels):
+    """The value of one sample of /metrics (None when absent)."""
+    _, _, body = request(server, "GET", "/metrics")
+    _, samples = parse_exposition(body.decode())
+    for n, ls, value in samples:
+        if n == name and all(ls.get(k) == v for k, v in labels.items()):
+            return value
+    return None
+
+
+def raw_connect(host, port, client_id, level=4):
+    """A hand-built MQTT CONNECT (clean session, keepalive 60); returns the socket and the CONNACK's return code."""
+    s = socket.create_connection((host, port), timeout=5)
+    cid = client_id.encode()
+    body = b"\x00\x04MQTT" + bytes([level, 0x02, 0x00, 0x3c]) + len(cid).to_bytes(2, "big") + cid
+    s.sendall(bytes([0x10, len(body)]) + body)
+    connack = s.recv(4)
+    assert connack[:2] == b"\x20\x02", connack
+    return s, connack[3]
+
+
+def test_metrics_count_queued_and_inflight_messages_drops_and_refusals():
+    """Per realm: a persistent session's queue, QoS 1 messages a client never acknowledges, the drop past the
+    queue limit with its reason, and a CONNACK refusal by its code."""
+    http_port = free_port()
+    server = Server(max_queued=2, extra_args=["--http-listen", f"127.0.0.1:{http_port}"])
+    server.start()
+    server.http_port = http_port
+    try:
+        assert metric(server, "tether_mqtt_messages_queued", realm="mqtt") == 0
+        # An offline persistent session: two QoS 1 messages wait, the third is over its limit of 2.
+        away = PahoClient(server, client_id="away", clean=False)
+        away.connect()
+        away.subscribe("q/t", 1)
+        away.disconnect()
+        # A client that never sends PUBACK: its QoS 1 messages stay in flight.
+        silent, rc = raw_connect(server.host, server.port, "silent")
+        assert rc == 0
+        topic = b"f/t"
+        silent.sendall(bytes([0x82, 2 + 2 + len(topic) + 1]) + b"\x00\x01" + len(topic).to_bytes(2, "big") + topic +
+                       b"\x01")
+        assert silent.recv(5)[:2] == b"\x90\x03"
+        publisher = PahoClient(server, client_id="pub")
+        publisher.connect()
+        for i in range(3):
+            publisher.publish("q/t", f"m{i}".encode(), qos=1)
+            publisher.publish("f/t", f"m{i}".encode(), qos=1)
+        wait_for("3 in flight", lambda: metric(server, "tether_mqtt_messages_inflight", realm="mqtt") == 3, 5)
+        assert metric(server, "tether_mqtt_messages_queued", realm="mqtt") == 2
+        assert metric(server, "tether_mqtt_publish_drops_total", realm="mqtt", reason="queue_full") == 1
+        assert metric(server, "tether_mqtt_publish_dropped_total", realm="mqtt") == 1
+        # MQTT protocol level 7 does not exist: CONNACK 1.
+        refused, rc = raw_connect(server.host, server.port, "future", level=7)
+        assert rc == 1
+        refused.close()
+        assert metric(server, "tether_mqtt_connections_refused_total", realm="mqtt", code="1") == 1
+        assert metric(server, "tether_mqtt_connections_refused_total", realm="mqtt", code="5") == 0
+        publisher.disconnect()
+        silent.close()
+    finally:
+        server.stop()
+        server.cleanup()
 
 
 # -- a real Prometheus ---------------------------------------------------------------------------------------------
@@ -286,12 +361,28 @@ def send_a_malformed_uplink(network):
     c = PahoClient(endpoint, client_id="bad-gw-client", username="bad-gw", password=key)
     c.connect()
     c.publish("v3/bad-gw/up", b"\xff\xff\xff\xff not a protobuf", qos=1)
+    c.publish("v3/someone-else/up", b"not its topic", qos=1)  # denied: dropped by the broker, with its reason
     return c
+
+
+def send_bad_logins_and_a_failing_downlink(network):
+    """A gateway with a wrong key (CONNACK 5), and a downlink pushed for a device that does not exist."""
+    endpoint = type("E", (), {"host": "127.0.0.1", "port": network.gw_port})
+    refused = PahoClient(endpoint, client_id="bad-gw-2", username="bad-gw", password="NNSXS.WRONG")
+    refused.connect(expect_rc=5)
+    refused.close()
+    cli(network, "application", "create", "mon-app")
+    key = KEY_RE.search(cli(network, "key", "create", "--application", "mon-app", "--rights",
+                            "RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE")).group(0)
+    subprocess.run(["mosquitto_pub", "-h", "127.0.0.1", "-p", str(network.app_port), "-u", "mon-app", "-P", key,
+                    "-q", "1", "-t", "v3/mon-app/devices/nobody/down/push",
+                    "-m", '{"downlinks":[{"f_port":1,"frm_payload":"AQ=="}]}'], check=True, timeout=10)
 
 
 def test_prometheus_sees_uplinks_rising_and_a_drop_with_its_reason(network, prometheus):
     wait_for("the first scrape", lambda: value_of(prometheus.query('up{job="tether"}')) == 1, 10)
     gateway = send_a_malformed_uplink(network)
+    send_bad_logins_and_a_failing_downlink(network)
     sim = subprocess.Popen([TETHER_BIN, "sim", "--data-dir", str(network.data_dir),
                             "--gateway-address", f"127.0.0.1:{network.gw_port}",
                             "--application-address", f"127.0.0.1:{network.app_port}",
@@ -310,6 +401,14 @@ def test_prometheus_sees_uplinks_rising_and_a_drop_with_its_reason(network, prom
         assert value_of(prometheus.query("tether_uplink_latency_seconds_count")) > 0
         p99 = value_of(prometheus.query("histogram_quantile(0.99, rate(tether_uplink_latency_seconds_bucket[10s]))"))
         assert p99 is not None and 0 < p99 < 5, p99
+        # Broker drops by reason, refusals by CONNACK code, downlink failures by TTS error name.
+        assert value_of(prometheus.query('tether_mqtt_publish_drops_total{realm="gateway-v3"}'),
+                        reason="publish_denied") >= 1
+        assert value_of(prometheus.query('tether_mqtt_connections_refused_total{realm="gateway-v3"}'), code="5") >= 1
+        failures = wait_for("a downlink failure", lambda: prometheus.query("tether_lorawan_downlink_failures_total"), 5)
+        assert value_of(failures, error="unknown_device") >= 1, failures
+        assert value_of(prometheus.query('tether_mqtt_messages_queued{realm="application"}')) is not None
+        assert value_of(prometheus.query('tether_mqtt_messages_inflight{realm="gateway-v3"}')) is not None
     finally:
         out, err = sim.communicate(timeout=20)
         gateway.close()

@@ -12,7 +12,12 @@
 // lmnw, lpps, rtt_ms (when non-zero), load_1, load_5, load_15, cpu_percentage, memory_percentage, temp
 // (when `os` is present). Downlink: power = EIRP - 2 dB (as The Things Stack), rf_chain 0, FSK
 // frequency_deviation = bit_rate / 2. The uplink frequency plan enum and the parsed `message` are not
-// carried (the core decodes the PHYPayload with the device's own band).
+// carried (the core decodes the PHYPayload with the device's own band). The enum has no place in the v3
+// metadata either: RxMetadata and TxSettings carry none, and the `band_id` The Things Stack adds
+// internally comes from the gateway's registered frequency plan, not from the uplink. Nor is it reliable:
+// the C library and mp_pkt_fwd never set it, so it reads EU_863_870 (0) from every gateway, US915 ones
+// included; the data rate string carries what the enum was used for (SF and bandwidth). The status's
+// `frequency_plan` string (from the gateway's configuration) is kept, among the versions.
 
 #include "gateway/ttnv2/codec_error.hpp"
 #include "network/radio.hpp"

@@ -18,14 +18,21 @@ namespace tether::gateway::ttnv2 {
 
 // Every MQTT packet sent to a v2 gateway stays below this many bytes.
 inline constexpr std::size_t gateway_read_buffer = 512;
+// The smallest packet limit a v2 realm accepts: a join-accept with a CFList (33 bytes) and its protobuf
+// still fit (about 120 bytes with a 36-character gateway ID).
+inline constexpr std::size_t min_packet_limit = 128;
 
 class format final : public gateway::format {
  public:
+  // `max_packet`: the largest packet sent to a gateway, gateway_read_buffer - 1 for the C library and
+  // mp_pkt_fwd; lower for firmware built with smaller buffers (--gateway-v2-max-packet-size).
+  explicit format(std::size_t max_packet = gateway_read_buffer - 1) : max_packet_(max_packet) {}
+
   std::string_view realm_name() const override { return "gateway-v2"; }
   std::string_view protocol() const override { return "ttnv2"; }
   bool acknowledges_transmissions() const override { return false; }
   std::uint8_t downlink_qos() const override { return 0; }
-  std::size_t max_packet_size() const override { return gateway_read_buffer - 1; }
+  std::size_t max_packet_size() const override { return max_packet_; }
 
   credentials_result read_credentials(const mqtt::connect_request& request) const override;
   std::optional<gateway_message> classify(std::string_view gateway_id, std::string_view topic) const override;
@@ -42,6 +49,9 @@ class format final : public gateway::format {
                                                   std::string_view gateway_id,
                                                   std::string_view key) const override;
   std::string encode_downlink(const network::downlink_tx& tx) const override;
+
+ private:
+  std::size_t max_packet_;
 };
 
 }  // namespace tether::gateway::ttnv2

@@ -217,7 +217,7 @@ TEST_F(gateway_realm_test, downlinks_go_to_the_connected_gateway_through_a_takeo
   tx.id = 3;
   tx.gateway_id = "gw1";
   tx.raw_payload = {'h', 'i'};
-  EXPECT_FALSE(realm_->transmit(tx));
+  EXPECT_EQ(realm_->transmit(tx), network::send_result::not_connected);
   const auto first = connected(), second = connected();
   realm_->on_connect(*first);
   realm_->on_connect(*second);  // the takeover connects before the old connection closes

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,13 +17,15 @@ class fake_frontend : public frontend {
  public:
   explicit fake_frontend(bool acknowledges) : acknowledges_(acknowledges) {}
   std::string_view protocol() const override { return "fake"; }
-  bool transmit(const network::downlink_tx& tx) override {
+  network::send_outcome transmit(const network::downlink_tx& tx) override {
     sent.push_back(tx);
-    return accepts;
+    if (refusal) return network::send_outcome{*refusal};
+    return accepts ? network::send_result::sent : network::send_result::not_connected;
   }
   bool acknowledges_transmissions() const override { return acknowledges_; }
 
   bool accepts = true;
+  std::optional<network::send_refusal> refusal;  // refuses every frame with this reason
   std::vector<network::downlink_tx> sent;
 
  private:
@@ -111,6 +114,20 @@ TEST_F(hub_test, no_connection_or_a_refusing_frontend_is_not_connected) {
   hub_.disconnect("gw1", v3);
   EXPECT_FALSE(hub_.connected("gw1"));
   EXPECT_EQ(hub_.send_downlink(downlink(3)), network::send_result::not_connected);
+}
+
+TEST_F(hub_test, a_frontend_refusing_a_frame_for_good_says_why_and_the_gateway_stays_connected) {
+  fake_frontend v2(false);
+  hub_.connect("gw1", v2, "");
+  v2.refusal = network::send_refusal{"gateway_packet_too_large", "reads at most 511 bytes"};
+  const auto refused = hub_.send_downlink(downlink(8));
+  EXPECT_EQ(refused, network::send_result::refused);
+  EXPECT_EQ(refused.refusal, *v2.refusal);  // for the core to put in down/failed
+  EXPECT_TRUE(hub_.connected("gw1"));
+  EXPECT_EQ(hub_.changed_since(0).at(0).downlinks, 0u);  // not counted as a downlink to the gateway
+  v2.refusal.reset();
+  EXPECT_EQ(hub_.send_downlink(downlink(9)), network::send_result::sent);
+  EXPECT_EQ(hub_.changed_since(0).at(0).downlinks, 1u);
 }
 
 TEST_F(hub_test, a_new_connection_forgets_the_old_ones_downlinks_unless_it_took_over) {

@@ -163,12 +163,17 @@ TEST_F(ttnv2_realm_test, downlinks_are_sent_at_qos_0_and_reported_sent) {
 
 TEST_F(ttnv2_realm_test, every_lorawan_downlink_fits_and_a_larger_one_is_refused) {
   // 255 bytes is the largest PHYPayload of any LoRaWAN data rate: it fits with room to spare.
-  EXPECT_TRUE(realm_->transmit(downlink(255)));
+  EXPECT_EQ(realm_->transmit(downlink(255)), network::send_result::sent);
   ASSERT_EQ(publisher_.messages.size(), 1u);
   EXPECT_LT(publisher_.messages[0]->payload.size() + publisher_.messages[0]->topic.size() + 5, 512u);
-  // Something the gateway could not read is never sent: the hub reports it not taken, and it is counted.
-  EXPECT_FALSE(realm_->transmit(downlink(470)));
-  EXPECT_EQ(hub_.send_downlink(downlink(470)), network::send_result::not_connected);
+  // Something the gateway could not read is never sent: the hub reports it refused, with a reason the
+  // network core can give the application, and it is counted.
+  EXPECT_EQ(realm_->transmit(downlink(470)), network::send_result::refused);
+  const auto refused = hub_.send_downlink(downlink(470));
+  EXPECT_EQ(refused, network::send_result::refused);
+  EXPECT_EQ(refused.refusal.name, "gateway_packet_too_large");
+  EXPECT_NE(refused.refusal.message.find("at most 511 bytes"), std::string::npos) << refused.refusal.message;
+  EXPECT_TRUE(hub_.connected("gw1"));  // the connection is not the problem
   EXPECT_EQ(publisher_.messages.size(), 1u);
   EXPECT_EQ(realm_->stats().downlinks, 1u);
   const auto snapshot = hub_.changed_since(0).at(0);

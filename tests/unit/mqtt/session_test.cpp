@@ -327,6 +327,20 @@ TEST_F(session_test, OfflineQoS0IsDropped) {
   EXPECT_EQ(s.dropped(), 0u);
 }
 
+TEST_F(session_test, InFlightCountsUnacknowledgedMessagesAndADiscardedSessionTakesNothing) {
+  attach(link);
+  EXPECT_EQ(s.in_flight(), 0u);
+  const auto first = round_trip(false);
+  round_trip(false);
+  EXPECT_EQ(s.in_flight(), 2u);  // /metrics: tether_mqtt_messages_inflight
+  EXPECT_EQ(s.on_puback(first), ack::ok);
+  EXPECT_EQ(s.in_flight(), 1u);
+  s.discard();
+  // Not a full queue: the broker counts it under its own reason (session_closed).
+  EXPECT_EQ(enqueue("t", 1), enqueue_result::closed);
+  EXPECT_EQ(s.dropped(), 0u);
+}
+
 class session_small_queue_test : public session_test {
  protected:
   session_small_queue_test()

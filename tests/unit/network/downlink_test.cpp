@@ -284,6 +284,75 @@ TEST_F(downlinks, PayloadTooLargeForTheDevicesWindowsFailsAndTheRestStillGoes) {
   EXPECT_EQ(decode(downlinks_.sent[0]).payload, text("small"));
 }
 
+// A TTN v2 gateway cannot read a packet over 511 bytes: its frontend refuses such a frame for good.
+TEST_F(downlinks, AFrameTheOnlyGatewayRefusesFailsWithItsReasonAndTheRestStillGoes) {
+  add_device();
+  downlinks_.max_frame["gw1"] = 40;  // PHYPayload bytes
+  start();
+  push({item(std::string(60, 'x'))});
+  uplink(0, true);  // confirmed: the ACK must go too
+  // gw1 refused RX1's frame with the item; RX2 (DR0 cannot carry 60 bytes) takes the ACK alone, and the
+  // item fails with the gateway's reason rather than wait to be refused again.
+  ASSERT_EQ(outcomes(), (std::vector{o::queued, o::failed}));
+  const auto& failed = events_.downlinks[1];
+  EXPECT_EQ(failed.downlink.frm_payload.size(), 60u);
+  ASSERT_TRUE(failed.error);
+  EXPECT_EQ(failed.error->name, "gateway_packet_too_large");
+  EXPECT_EQ(failed.error->message, "larger than gw1 reads");
+  EXPECT_EQ(stat(counter::downlink_refused_frame), 1u);
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_TRUE(decode(downlinks_.sent[0]).frame.header.f_ctrl.ack);
+  EXPECT_FALSE(decode(downlinks_.sent[0]).frame.f_port);
+  EXPECT_EQ(downlinks_.sent[0].scheduled.timestamp, downlinks_.offered[0].scheduled.timestamp + 1'000'000u);
+  ack(downlinks_.sent[0]);
+  push({item("small")});
+  uplink(1);
+  ASSERT_EQ(downlinks_.sent.size(), 2u);
+  EXPECT_EQ(decode(downlinks_.sent[1]).payload, text("small"));
+  ack(downlinks_.sent[1]);
+  EXPECT_EQ(outcomes(), (std::vector{o::queued, o::failed, o::queued, o::sent}));
+}
+
+TEST_F(downlinks, WhenEveryWindowRefusesTheItemTheWindowsAreTriedAgainWithTheNext) {
+  add_device();
+  downlinks_.max_frame["gw1"] = 40;
+  start();
+  push({item(std::string(30, 'x'), downlink_priority::high), item("small")});
+  uplink(0, false, false, 12);  // DR0 in RX1 and RX2: both carry x (51 bytes), and gw1 refuses both
+  EXPECT_EQ(stat(counter::downlink_refused_frame), 2u);
+  ASSERT_EQ(outcomes(), (std::vector{o::queued, o::queued, o::failed}));
+  EXPECT_EQ(events_.downlinks[2].error->name, "gateway_packet_too_large");
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(decode(downlinks_.sent[0]).payload, text("small"));
+  EXPECT_EQ(downlinks_.sent[0].scheduled.timestamp, downlinks_.offered[0].scheduled.timestamp);  // RX1
+}
+
+TEST_F(downlinks, AFrameOneGatewayRefusesGoesThroughAnother) {
+  add_device();
+  downlinks_.max_frame["gw1"] = 40;
+  start();
+  push({item(std::string(60, 'x'))});
+  uplink_with(0, {.also_heard_by = {{"gw2", 0.0f}}});  // gw1 heard it better, but refuses the frame
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(downlinks_.sent[0].gateway_id, "gw2");
+  EXPECT_EQ(downlinks_.sent[0].scheduled.timestamp, downlinks_.offered[0].scheduled.timestamp);  // RX1 still
+  ack(downlinks_.sent[0]);
+  EXPECT_EQ(outcomes(), (std::vector{o::queued, o::sent}));
+}
+
+TEST_F(downlinks, AClassCFrameTheGatewayRefusesFailsAndTheNextItemGoes) {
+  add_device(registry::device_class::c);
+  start();
+  uplink(0);
+  downlinks_.max_frame["gw1"] = 40;
+  push({item(std::string(45, 'x')), item("next")});  // both fit RX2 (DR0: 51 bytes)
+  ASSERT_EQ(downlinks_.sent.size(), 1u);
+  EXPECT_EQ(decode(downlinks_.sent[0]).payload, text("next"));
+  ASSERT_EQ(outcomes().size(), 3u);
+  EXPECT_EQ(events_.downlinks[2].outcome, o::failed);
+  EXPECT_EQ(events_.downlinks[2].error->name, "gateway_packet_too_large");
+}
+
 TEST_F(downlinks, NoSessionOrUnknownDeviceFails) {
   create(otaa_device("otaa1", 0x0004A30B001C0530, 0x33));
   start();
@@ -738,6 +807,20 @@ TEST_F(no_orphans, RestartWhileAConfirmedItemAwaitsItsAckWithoutTxAcks) {
   ASSERT_EQ(downlinks_.sent.size(), 2u);
   uplink(2, false, true);
   EXPECT_EQ(history("k"), (std::vector{o::queued, o::sent, o::sent, o::ack}));
+  EXPECT_EQ(stop_and_count_stored(), 0);
+}
+
+TEST_F(no_orphans, AFrameTheGatewayRefusesLeavesTheDurableQueue) {
+  add_device();
+  downlinks_.answer = send_result::sent;
+  downlinks_.max_frame["gw1"] = 40;
+  start();
+  push({item(std::string(60, 'x'))});
+  uplink(0);
+  EXPECT_EQ(history(std::string(60, 'x')), (std::vector{o::queued, o::failed}));
+  EXPECT_EQ(downlinks_.offered.size(), 1u);  // RX1 (RX2 at DR0 cannot carry it)
+  uplink(1);                                 // not offered again
+  EXPECT_EQ(downlinks_.offered.size(), 1u);
   EXPECT_EQ(stop_and_count_stored(), 0);
 }
 

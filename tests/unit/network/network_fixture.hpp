@@ -22,6 +22,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -67,9 +68,13 @@ class recording_events : public event_sink {
 
 class recording_downlinks : public downlink_sink {
  public:
-  send_result send_downlink(const downlink_tx& tx) override {
+  send_outcome send_downlink(const downlink_tx& tx) override {
     std::lock_guard lock(mutex_);
     offered.push_back(tx);
+    if (const auto it = max_frame.find(tx.gateway_id);
+        it != max_frame.end() && tx.raw_payload.size() > it->second)
+      return send_outcome{
+          send_refusal{"gateway_packet_too_large", "larger than " + tx.gateway_id + " reads"}};
     const bool ok = offered.size() > refuse_first_n && accepted_count < accept_first_n;
     if (ok) {
       ++accepted_count;
@@ -82,6 +87,8 @@ class recording_downlinks : public downlink_sink {
   std::size_t accept_first_n = 1000;  // the gateway refuses later offers (e.g. 0: RX1 and RX2 fail)
   std::size_t refuse_first_n = 0;     // the gateway refuses the first offers (e.g. 1: RX1 fails)
   std::size_t accepted_count = 0;
+  // Gateways that refuse for good every frame (PHYPayload) over this many bytes, as TTN v2 gateways do.
+  std::map<std::string, std::size_t> max_frame;
   std::vector<downlink_tx> offered;
   std::vector<downlink_tx> sent;
 
