@@ -101,7 +101,7 @@ void print_table(const std::vector<iotp::iot_device>& devices) {
             << "REGISTERED\n";
   for (const auto& d : devices) {
     const auto& r = d.record;
-    std::cout << std::setw(26) << r.ref.type << ' ' << std::setw(25) << r.ref.id << std::setw(12)
+    std::cout << std::setw(26) << r.ref.type << std::setw(26) << r.ref.id << std::setw(12)
               << (r.kind == type_class::gateway ? iotp::to_string(r.role) : "-") << std::setw(10)
               << (d.connected ? "online" : "offline")
               << (d.source == iotp::registration_source::gateway ? "by " + r.registered_by
@@ -156,10 +156,16 @@ add_create_fn create_adder(type_class kind) {
       cmd.add_option("--role", a->role, "standard, or privileged (may auto-register devices)")
           ->capture_default_str();
       cmd.add_option("--group", a->groups,
-                     "A resource group it acts for besides its default one (repeatable)");
+                     "A resource group it acts for besides its default one (repeatable)")
+          ->expected(1)
+          ->allow_extra_args(false)
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     } else {
       cmd.add_option("--group", a->groups,
-                     "A resource group to join, e.g. a gateway's default group (repeatable)");
+                     "A resource group to join, e.g. a gateway's default group (repeatable)")
+          ->expected(1)
+          ->allow_extra_args(false)
+          ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     }
     add_registry_flags(cmd, a->flags);
     const auto command = "iot " + std::string(noun_of(kind)) + " create";

@@ -260,7 +260,9 @@ def test_group_limits(org):
     for i in range(11):
         org.run("group", "create", "acme01", f"g{i}")
     groups = [a for i in range(10) for a in ("--group", f"g{i}")]
-    org.run("device", "create", "acme01", "sensor", "d1", *groups)
+    # Each --group takes one value, so they may come before the positionals too.
+    org.run("device", "create", *groups, "acme01", "sensor", "d1")
+    assert org.json("device", "show", "acme01", "sensor", "d1")["groups"] == [f"g{i}" for i in range(10)]
     assert "10 resource groups" in org.error("group", "add", "acme01", "g10", "sensor", "d1", expect=1)
     assert "10 resource groups" in org.error("gateway", "create", "acme01", "hub", "gw1", *groups, expect=1)
 
