@@ -136,6 +136,58 @@ constexpr std::array all_migrations{
         reader TEXT NOT NULL, stream TEXT NOT NULL, seq INTEGER NOT NULL, updated_at INTEGER NOT NULL,
         PRIMARY KEY (reader, stream)) WITHOUT ROWID;
     )sql"},
+    // The IoT platform registry (src/iotp/registry_*): organizations, device types, devices and gateways
+    // (auth tokens as salt || SHA-256(salt || token)), resource groups with their members and the
+    // gateways that act for them, and applications' API keys. How each device was registered, and what a
+    // running server last saw of its connection (written behind, without bumping the registry version).
+    migration{9, R"sql(
+      CREATE TABLE iot_orgs (
+        org_id TEXT PRIMARY KEY, created_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE iot_types (
+        org_id TEXT NOT NULL REFERENCES iot_orgs (org_id) ON DELETE CASCADE,
+        type_id TEXT NOT NULL, class TEXT NOT NULL CHECK (class IN ('device', 'gateway')),
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (org_id, type_id)) WITHOUT ROWID;
+      CREATE TABLE iot_devices (
+        org_id TEXT NOT NULL, type_id TEXT NOT NULL, device_id TEXT NOT NULL,
+        token_hash BLOB NOT NULL,
+        role TEXT CHECK (role IN ('standard', 'privileged')),
+        registered_via TEXT NOT NULL CHECK (registered_via IN ('cli', 'api', 'gateway')),
+        registered_by TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        connected INTEGER NOT NULL DEFAULT 0, last_connect_at INTEGER, last_disconnect_at INTEGER,
+        last_location TEXT,
+        PRIMARY KEY (org_id, type_id, device_id),
+        FOREIGN KEY (org_id, type_id) REFERENCES iot_types (org_id, type_id) ON DELETE CASCADE) WITHOUT ROWID;
+      CREATE TABLE iot_groups (
+        org_id TEXT NOT NULL REFERENCES iot_orgs (org_id) ON DELETE CASCADE,
+        group_id TEXT NOT NULL,
+        gateway_type TEXT, gateway_id TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (org_id, group_id),
+        FOREIGN KEY (org_id, gateway_type, gateway_id)
+          REFERENCES iot_devices (org_id, type_id, device_id) ON DELETE CASCADE) WITHOUT ROWID;
+      CREATE TABLE iot_group_members (
+        org_id TEXT NOT NULL, group_id TEXT NOT NULL, type_id TEXT NOT NULL, device_id TEXT NOT NULL,
+        PRIMARY KEY (org_id, group_id, type_id, device_id),
+        FOREIGN KEY (org_id, group_id) REFERENCES iot_groups (org_id, group_id) ON DELETE CASCADE,
+        FOREIGN KEY (org_id, type_id, device_id)
+          REFERENCES iot_devices (org_id, type_id, device_id) ON DELETE CASCADE) WITHOUT ROWID;
+      CREATE INDEX iot_group_members_device ON iot_group_members (org_id, type_id, device_id);
+      CREATE TABLE iot_gateway_groups (
+        org_id TEXT NOT NULL, gateway_type TEXT NOT NULL, gateway_id TEXT NOT NULL,
+        group_id TEXT NOT NULL, position INTEGER NOT NULL,
+        PRIMARY KEY (org_id, gateway_type, gateway_id, group_id),
+        FOREIGN KEY (org_id, group_id) REFERENCES iot_groups (org_id, group_id) ON DELETE CASCADE,
+        FOREIGN KEY (org_id, gateway_type, gateway_id)
+          REFERENCES iot_devices (org_id, type_id, device_id) ON DELETE CASCADE) WITHOUT ROWID;
+      CREATE INDEX iot_gateway_groups_group ON iot_gateway_groups (org_id, group_id);
+      CREATE TABLE iot_api_keys (
+        api_key TEXT PRIMARY KEY,
+        org_id TEXT NOT NULL REFERENCES iot_orgs (org_id) ON DELETE CASCADE,
+        token_hash BLOB NOT NULL, role TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE INDEX iot_api_keys_org ON iot_api_keys (org_id);
+    )sql"},
 };
 
 }  // namespace
