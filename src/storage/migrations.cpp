@@ -136,6 +136,13 @@ constexpr std::array all_migrations{
         reader TEXT NOT NULL, stream TEXT NOT NULL, seq INTEGER NOT NULL, updated_at INTEGER NOT NULL,
         PRIMARY KEY (reader, stream)) WITHOUT ROWID;
     )sql"},
+    // Admin API keys (registry/key_store with entity_kind::admin): keys of the HTTP admin API, owned by
+    // no gateway or application, so they live apart from api_keys and its one-owner CHECK.
+    migration{11, R"sql(
+      CREATE TABLE admin_keys (
+        key_id TEXT PRIMARY KEY, secret_hash BLOB NOT NULL, rights TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL) WITHOUT ROWID;
+    )sql"},
 };
 
 }  // namespace
