@@ -64,6 +64,28 @@ void admin_api::add_to(router& routes) {
 }
 
 response admin_api::handle(const request& r, std::string_view path) {
+  auto res = dispatch(r, path);
+  count(r, path, res);
+  return res;
+}
+
+void admin_api::count(const request& r, std::string_view path, const response& res) {
+  if (res.status < 300) {
+    stats_.served.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  auto& counter = res.status == 401   ? stats_.unauthorized
+                  : res.status == 403 ? stats_.forbidden
+                  : res.status < 500  ? stats_.rejected
+                                      : stats_.failed;
+  counter.fetch_add(1, std::memory_order_relaxed);
+  if (res.status != 401 && res.status != 403) return;
+  if (auto n = refused_log_.due()) {
+    spdlog::warn("admin API: {} {} refused ({}){}", r.method, path, res.status, core::repeat_note(*n));
+  }
+}
+
+response admin_api::dispatch(const request& r, std::string_view path) {
   const auto segments = split(path.substr(api_prefix.size()));
   const auto method = r.method == "HEAD" ? std::string_view("GET") : r.method;
   std::string allow;
@@ -76,13 +98,17 @@ response admin_api::handle(const request& r, std::string_view path) {
     }
     const auto key = bearer_key(r.authorization);
     if (key.empty()) return unauthorized("give an admin API key as Authorization: Bearer <key>");
-    const auto rights = keys_.authenticate_key({registry::entity_kind::admin, ""}, key);
-    if (!rights) return unauthorized("unknown or revoked admin API key");
+    const auto admin = keys_.authenticate({registry::entity_kind::admin, ""}, key);
+    if (!admin) return unauthorized("unknown or revoked admin API key");
     const auto needed = route.writes ? registry::right::admin_all : registry::right::admin_read;
-    if (!rights->contains(needed)) return forbidden(needed);
-    call c{.req = r, .params = std::move(*params), .rights = *rights};
+    if (!admin->rights.contains(needed)) return forbidden(needed);
+    call c{.req = r, .params = std::move(*params), .rights = admin->rights};
     try {
-      return route.serve(db_, c);
+      auto res = route.serve(db_, c);
+      if (route.writes && res.status < 300) {
+        spdlog::info("admin API: {} {} ({}) by admin key {}", r.method, path, res.status, admin->key_id);
+      }
+      return res;
     } catch (const std::exception& e) {
       spdlog::error("admin API: {} {}: {}", r.method, path, e.what());
       return json_error(500, "internal", e.what());

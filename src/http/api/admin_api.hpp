@@ -9,13 +9,16 @@
 // (403), not_found (404), method_not_allowed (405), internal (500).
 //
 // Runs on the HTTP server's thread, synchronously: each request is one short SQLite transaction on
-// the API's own connection. Writes bump the registry version, so the running server picks them up as
-// it does the CLI's (cli/registry_poller.hpp).
+// the API's own connection. Every write that succeeds is logged (info) with the key that made it. Writes bump
+// the registry version, so the running server picks them up as it does the CLI's (cli/registry_poller.hpp).
 
+#include "core/log_limiter.hpp"
 #include "http/router.hpp"
 #include "registry/key_authenticator.hpp"
 #include "storage/sqlite.hpp"
 
+#include <atomic>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +26,15 @@
 namespace tether::http::api {
 
 constexpr std::string_view api_prefix = "/api/v1/";
+
+// Requests by how they ended, for /metrics; refusals are also logged (at most one line a second).
+struct admin_api_stats {
+  std::atomic<std::uint64_t> served{0};        // 2xx
+  std::atomic<std::uint64_t> unauthorized{0};  // 401: no key, or not an admin key
+  std::atomic<std::uint64_t> forbidden{0};     // 403: a read-only key writing
+  std::atomic<std::uint64_t> rejected{0};      // other 4xx: bad input, unknown entity or path, conflict
+  std::atomic<std::uint64_t> failed{0};        // 5xx
+};
 
 class admin_api {
  public:
@@ -33,6 +45,7 @@ class admin_api {
   // /api/v1/events, wins over this).
   void add_to(router& routes);
   response handle(const request& r, std::string_view path);
+  const admin_api_stats& stats() const noexcept { return stats_; }
 
   struct call;  // one request, matched to its route (admin_api.cpp)
   using endpoint = response (*)(storage::database& db, call& c);
@@ -46,7 +59,12 @@ class admin_api {
  private:
   storage::database& db_;
   registry::key_authenticator& keys_;
+  response dispatch(const request& r, std::string_view path);
+  void count(const request& r, std::string_view path, const response& res);
+
   std::vector<route> routes_;
+  admin_api_stats stats_;
+  core::log_limiter refused_log_;
 };
 
 }  // namespace tether::http::api
