@@ -1,4 +1,4 @@
-// `tether key create|list|show|delete`: API keys of gateways and applications, and admin keys of the
+// `tether key create|update|list|show|delete`: API keys of gateways and applications, and admin keys of the
 // HTTP admin API (--admin), through the registry service the admin API calls too
 // (registry/service/key_service.hpp). The full key is printed once, at creation; the registry keeps only
 // a hash of its secret.
@@ -118,6 +118,16 @@ void add_create(CLI::App& parent, command_context& ctx, std::shared_ptr<const en
   cmd.add_option("--name", a->name, "Display name");
   add_registry_flags(cmd, a->flags);
   set_registry_callback(cmd, ctx, "key create", [a] { return create_key(*a); });
+  auto u = std::make_shared<create_args>();
+  auto& update = add_entity_verb(parent, *spec, "update", "Rename an API key", *u, 1);
+  update.add_option("--name", u->name, "Display name")->required();
+  add_registry_flags(update, u->flags);
+  set_registry_callback(update, ctx, "key update", [u] {
+    auto db = open_registry(u->flags.data_dir);
+    auto updated = registry::key_service(*db).update(u->key[0], u->name);
+    if (!updated) return fail("key update", updated.error());
+    return report(u->flags.json, to_json(*updated), "Renamed API key " + updated->key_id);
+  });
 }
 
 void print_table(const std::vector<registry::api_key>& keys) {

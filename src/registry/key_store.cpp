@@ -130,6 +130,22 @@ result<void> key_store::remove(std::string_view key_id) {
   return {};
 }
 
+result<api_key> key_store::rename(std::string_view key_id, std::string_view name) {
+  if (!is_valid_name(name)) return registry_error::invalid_name;
+  storage::transaction t(db_);
+  int renamed = 0;
+  for (auto table : {"api_keys", "admin_keys"}) {
+    auto s = db_.prepare(std::string("UPDATE ") + table + " SET name = ? WHERE key_id = ?");
+    s.bind(1, std::string(name)).bind(2, key_id);
+    s.run();
+    renamed += db_.changes();
+  }
+  if (renamed == 0) return registry_error::not_found;
+  bump_registry_version(db_);
+  t.commit();
+  return get(key_id);
+}
+
 std::vector<stored_key> key_store::load_all() {
   std::vector<stored_key> out;
   for (auto table : {"api_keys", "admin_keys"}) {

@@ -36,6 +36,8 @@ class key_store {
   result<std::vector<api_key>> list(const entity_ref& owner);
   result<api_key> get(std::string_view key_id);  // not_found
   result<void> remove(std::string_view key_id);  // not_found (revocation)
+  // A new display name; invalid_name, not_found.
+  result<api_key> rename(std::string_view key_id, std::string_view name);
   // Every key with its hash (for key_authenticator's cache).
   std::vector<stored_key> load_all();
 

@@ -112,6 +112,13 @@ def test_applications_and_their_keys(net):
     assert [k["key_id"] for k in listed] == [key["key_id"]] and "key" not in listed[0]
     assert net.ok("GET", f"keys/{key['key_id']}")["rights"] == ["RIGHT_APPLICATION_TRAFFIC_READ"]
     assert cli_json(net, "key", "list", "--application", "api-app") == listed
+    assert net.ok("PATCH", f"keys/{key['key_id']}", {"name": "renamed"})["name"] == "renamed"
+    assert net.cli("key", "update", key["key_id"], "--name", "again") == f"Renamed API key {key['key_id']}\n"
+    assert net.ok("GET", f"keys/{key['key_id']}")["name"] == "again"
+    status, err, _ = net.api("PATCH", f"keys/{key['key_id']}", {"rights": ["RIGHT_APPLICATION_ALL"]})
+    assert (status, err["error"]) == (400, "unknown_field"), "a key's rights are fixed at creation"
+    status, err, _ = net.api("PATCH", "keys/NOPE", {"name": "x"})
+    assert (status, err["error"]) == (404, "not_found")
     gw_key = net.ok("POST", "gateways/gw1/keys", {"rights": ["RIGHT_GATEWAY_LINK"]}, 201)
     assert gw_key["key_id"] in [k["key_id"] for k in net.ok("GET", "gateways/gw1/keys")]
     assert net.ok("DELETE", f"keys/{gw_key['key_id']}") == {"deleted": {"key_id": gw_key["key_id"]}}

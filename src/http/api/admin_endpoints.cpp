@@ -187,6 +187,14 @@ response create_key(db_ref db, call& c) {
 
 response get_key(db_ref db, call& c) { return answer(registry::key_service(db).get(c.params[0]), render); }
 
+response update_key(db_ref db, call& c) {
+  json_body b(c.req.body, {"name"});
+  const auto name = b.text("name");
+  if (b.error()) return *b.error();
+  registry::key_service keys(db);
+  return answer(name ? keys.update(c.params[0], *name) : keys.get(c.params[0]), render);
+}
+
 response delete_key(db_ref db, call& c) {
   return deleted(registry::key_service(db).remove(c.params[0]), {{"key_id", c.params[0]}});
 }
@@ -218,6 +226,7 @@ std::vector<admin_api::route> admin_routes() {
       {"GET", "admin/keys", false, list_keys<entity_kind::admin>},
       {"POST", "admin/keys", true, create_key<entity_kind::admin>},
       {"GET", "keys/{}", false, get_key},
+      {"PATCH", "keys/{}", true, update_key},
       {"DELETE", "keys/{}", true, delete_key},
   };
 }

@@ -86,4 +86,10 @@ outcome<void> key_service::remove(std::string_view key_id) {
   return {};
 }
 
+outcome<api_key> key_service::update(std::string_view key_id, std::string_view name) {
+  auto renamed = key_store(db_).rename(key_id, name);
+  if (!renamed) return entity_failure(renamed.error(), key_subject(key_id));
+  return *renamed;
+}
+
 }  // namespace tether::registry

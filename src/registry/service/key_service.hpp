@@ -23,6 +23,8 @@ class key_service {
   outcome<std::vector<api_key>> list(const entity_ref& owner);
   outcome<api_key> get(std::string_view key_id);
   outcome<void> remove(std::string_view key_id);  // revocation
+  // The display name: what update changes (rights and owner are fixed at creation).
+  outcome<api_key> update(std::string_view key_id, std::string_view name);
 
  private:
   storage::database& db_;

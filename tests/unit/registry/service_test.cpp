@@ -201,6 +201,13 @@ TEST_F(RegistryService, KeysOfEveryOwnerAndTheirFailures) {
   EXPECT_FALSE(auth.authenticate_key({entity_kind::admin, ""}, gw_key->full_key));
   EXPECT_TRUE((registry::rights{right::admin_all}.contains(right::admin_read)));
 
+  auto renamed = keys.update(admin->key.key_id, "grafana");
+  ASSERT_TRUE(renamed);
+  EXPECT_EQ(renamed->name, "grafana");
+  EXPECT_EQ(renamed->rights, admin->key.rights);
+  EXPECT_EQ(keys.update(admin->key.key_id, std::string(51, 'x')).error().code, registry_error::invalid_name);
+  EXPECT_EQ(keys.update("nope", "x").error().message(), "API key 'nope' not found");
+
   EXPECT_TRUE(keys.remove(admin->key.key_id));
   EXPECT_FALSE(auth.authenticate_key({entity_kind::admin, ""}, admin->full_key));
   EXPECT_EQ(keys.get(admin->key.key_id).error().message(), "API key '" + admin->key.key_id + "' not found");
