@@ -37,7 +37,10 @@ response forbidden(registry::right needed) {
 }
 
 response json_response(const nlohmann::json& value, unsigned status) {
-  return {.status = status, .content_type = "application/json", .body = value.dump() + "\n"};
+  // A path parameter may hold any bytes: invalid UTF-8 is replaced, never thrown about.
+  return {.status = status,
+          .content_type = "application/json",
+          .body = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"};
 }
 
 }  // namespace tether::http::api
