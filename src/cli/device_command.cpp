@@ -1,12 +1,13 @@
-// `tether device create|list|show|delete`: the end devices of an application. A device is OTAA
+// `tether device create|update|list|show|delete`: the end devices of an application, through the
+// registry service the admin API calls too (registry/service/device_service.hpp). A device is OTAA
 // (--dev-eui, --join-eui, --app-key) or ABP (--dev-addr, --nwk-s-key, --app-s-key, optional --dev-eui).
 
 #include "cli/commands.hpp"
 #include "cli/entity_command.hpp"
 #include "cli/registry_cli.hpp"
-#include "registry/device_store.hpp"
+#include "http/api/registry_json.hpp"
 #include "registry/ids.hpp"
-#include "registry/validation.hpp"
+#include "registry/service/device_service.hpp"
 
 #include <iomanip>
 #include <iostream>
@@ -20,30 +21,7 @@ namespace {
 
 using nlohmann::json;
 
-template <class T>
-json hex_or_null(const std::optional<T>& value) {
-  return value ? json(value->to_hex()) : json(nullptr);
-}
-
-json to_json(const registry::end_device& d, bool with_keys) {
-  json out{{"application_id", d.application_id},
-           {"device_id", d.device_id},
-           {"activation", registry::to_string(d.activation)},
-           {"dev_eui", hex_or_null(d.dev_eui)},
-           {"join_eui", hex_or_null(d.join_eui)},
-           {"dev_addr", hex_or_null(d.dev_addr)},
-           {"lorawan_version", d.lorawan_version},
-           {"class", registry::to_string(d.cls)},
-           {"frequency_plan_id", d.frequency_plan_id},
-           {"name", d.name},
-           {"created_at", format_time(d.created_at)}};
-  if (with_keys) {
-    out["app_key"] = hex_or_null(d.app_key);
-    out["nwk_s_key"] = hex_or_null(d.nwk_s_key);
-    out["app_s_key"] = hex_or_null(d.app_s_key);
-  }
-  return out;
-}
+using http::api::to_json;
 
 template <class T>
 std::string hex_or_dash(const std::optional<T>& value) {
@@ -67,116 +45,111 @@ void print_details(const registry::end_device& d) {
             << "created_at:        " << format_time(d.created_at) << '\n';
 }
 
-// The hex flags of `device create` in the order they are listed and checked, each with the activation
-// it implies (none: the DevEUI, which ABP may have too).
+// The hex flags of `device create` in the order they are listed and checked, with the service field
+// each sets.
 struct hex_option {
   const char* flag;
   const char* help;
-  std::optional<registry::activation_mode> implies;
-  boost::system::error_code (*assign)(const std::string& text, registry::end_device& d);
+  std::optional<std::string> registry::device_fields::*field;
 };
 
-template <auto parse, auto field>
-boost::system::error_code assign_hex(const std::string& text, registry::end_device& d) {
-  auto value = parse(text);
-  if (!value) return value.error();
-  d.*field = *value;
-  return {};
-}
-
 std::vector<hex_option> hex_options() {
-  using registry::end_device, registry::parse_eui, registry::parse_aes_key;
-  constexpr auto otaa = registry::activation_mode::otaa;
-  constexpr auto abp = registry::activation_mode::abp;
+  using f = registry::device_fields;
   return {
-      {"--dev-eui", "DevEUI (16 hex digits)", std::nullopt, assign_hex<parse_eui, &end_device::dev_eui>},
-      {"--join-eui", "JoinEUI/AppEUI (16 hex digits), OTAA", otaa,
-       assign_hex<parse_eui, &end_device::join_eui>},
-      {"--app-key", "AppKey (32 hex digits), OTAA", otaa, assign_hex<parse_aes_key, &end_device::app_key>},
-      {"--dev-addr", "DevAddr (8 hex digits), ABP", abp,
-       assign_hex<registry::parse_dev_addr, &end_device::dev_addr>},
-      {"--nwk-s-key", "NwkSKey (32 hex digits), ABP", abp, assign_hex<parse_aes_key, &end_device::nwk_s_key>},
-      {"--app-s-key", "AppSKey (32 hex digits), ABP", abp, assign_hex<parse_aes_key, &end_device::app_s_key>},
+      {"--dev-eui", "DevEUI (16 hex digits)", &f::dev_eui},
+      {"--join-eui", "JoinEUI/AppEUI (16 hex digits), OTAA", &f::join_eui},
+      {"--app-key", "AppKey (32 hex digits), OTAA", &f::app_key},
+      {"--dev-addr", "DevAddr (8 hex digits), ABP", &f::dev_addr},
+      {"--nwk-s-key", "NwkSKey (32 hex digits), ABP", &f::nwk_s_key},
+      {"--app-s-key", "AppSKey (32 hex digits), ABP", &f::app_s_key},
   };
 }
 
-struct create_args : entity_args {
+struct device_args : entity_args {
   std::vector<std::string> hex = std::vector<std::string>(hex_options().size());  // as hex_options()
   std::string cls = "A", lorawan_version = "1.0.3", frequency_plan = "EU_863_870", name;
+  CLI::Option *cls_opt = nullptr, *version_opt = nullptr, *plan_opt = nullptr, *name_opt = nullptr;
+
+  // create: every setting (with its default); update: those given.
+  registry::device_settings settings(bool creating) const {
+    registry::device_settings s;
+    if (creating || cls_opt->count() > 0) s.device_class = cls;
+    if (creating || version_opt->count() > 0) s.lorawan_version = lorawan_version;
+    if (creating || plan_opt->count() > 0) s.frequency_plan_id = frequency_plan;
+    if (creating || name_opt->count() > 0) s.name = name;
+    return s;
+  }
+  // A hex flag left empty is not given.
+  registry::device_fields fields() const {
+    registry::device_fields f;
+    static_cast<registry::device_settings&>(f) = settings(true);
+    const auto options = hex_options();
+    for (std::size_t i = 0; i < options.size(); ++i) {
+      if (!hex[i].empty()) f.*options[i].field = hex[i];
+    }
+    return f;
+  }
 };
 
-// Fills `d` from the flags; prints the first bad one and returns its exit code, else 0.
-int to_device(std::string_view command, const entity_spec& spec, const create_args& a,
-              registry::end_device& d) {
-  d.application_id = a.key[0];
-  d.device_id = a.key[1];
-  bool otaa = false, abp = false;
-  const auto options = hex_options();
-  for (std::size_t i = 0; i < options.size(); ++i) {
-    if (a.hex[i].empty()) continue;
-    if (auto ec = options[i].assign(a.hex[i], d)) {
-      return fail(command, std::string(options[i].flag) + " " + in_quotes(a.hex[i]), ec);
-    }
-    otaa |= options[i].implies == registry::activation_mode::otaa;
-    abp |= options[i].implies == registry::activation_mode::abp;
-  }
-  if (otaa == abp)
-    return fail(command, subject_of(spec, a.key), registry::registry_error::invalid_activation);
-  d.activation = otaa ? registry::activation_mode::otaa : registry::activation_mode::abp;
-  auto cls = registry::parse_device_class(a.cls);
-  if (!cls) return fail(command, "--class " + in_quotes(a.cls), cls.error());
-  d.cls = *cls;
-  auto version = registry::parse_lorawan_version(a.lorawan_version);
-  if (!version) return fail(command, "--lorawan-version " + in_quotes(a.lorawan_version), version.error());
-  d.lorawan_version = *version;
-  if (int rc = check_frequency_plan(command, a.frequency_plan)) return rc;
-  d.frequency_plan_id = a.frequency_plan;
-  d.name = a.name;
-  if (auto ok = registry::validate(d); !ok) return fail(command, subject_of(spec, a.key), ok.error());
-  return 0;
+void print_created(const registry::end_device& d) {
+  std::cout << "Created " << registry::to_string(d.activation) << " device " << d.device_id
+            << " in application " << d.application_id << '\n';
 }
 
-int create_device(const entity_spec& spec, const create_args& a) {
+int create_device(const entity_spec& spec, const device_args& a) {
   const char* command = "device create";
   if (int rc = check_key(spec, command, a.key)) return rc;
-  registry::end_device d;
-  if (int rc = to_device(command, spec, a, d)) return rc;
+  const auto fields = a.fields();
+  // Bad flags are reported before the registry is opened (or its directory created).
+  if (auto ok = registry::device_service::check(a.key[0], a.key[1], fields); !ok)
+    return fail(command, ok.error());
   auto db = open_registry(a.flags.data_dir);
-  auto created = registry::device_store(*db).create(d);
-  if (!created) {
-    if (created.error() == registry::registry_error::unknown_application) {
-      return fail(command, "application " + in_quotes(d.application_id), created.error());
-    }
-    if (created.error() == registry::registry_error::eui_in_use) {
-      return fail(command,
-                  "JoinEUI " + d.join_eui->to_hex() + " / DevEUI " + d.dev_eui->to_hex() +
-                      " is already used by another device",
-                  1);
-    }
-    return fail(command, subject_of(spec, a.key), created.error());
-  }
+  auto created = registry::device_service(*db).create(a.key[0], a.key[1], fields);
+  if (!created) return fail(command, created.error());
   if (a.flags.json) {
     print_json(to_json(*created, false));
   } else {
-    std::cout << "Created " << registry::to_string(created->activation) << " device " << created->device_id
-              << " in application " << created->application_id << '\n';
+    print_created(*created);
   }
   return 0;
 }
 
+int update_device(const entity_spec& spec, const device_args& a) {
+  const char* command = "device update";
+  if (int rc = check_key(spec, command, a.key)) return rc;
+  auto db = open_registry(a.flags.data_dir);
+  auto updated = registry::device_service(*db).update(a.key[0], a.key[1], a.settings(false));
+  if (!updated) return fail(command, updated.error());
+  return report(a.flags.json, to_json(*updated, false),
+                "Updated device " + updated->device_id + " in application " + updated->application_id);
+}
+
+void add_settings(CLI::App& cmd, device_args& a, bool creating) {
+  a.cls_opt = cmd.add_option("--class", a.cls, "Device class: A or C");
+  a.version_opt = cmd.add_option("--lorawan-version", a.lorawan_version, "LoRaWAN version (1.0 to 1.0.4)");
+  a.plan_opt = cmd.add_option("--frequency-plan", a.frequency_plan, "Frequency plan ID");
+  if (creating) {
+    a.cls_opt->capture_default_str();
+    a.version_opt->capture_default_str();
+    a.plan_opt->capture_default_str();
+  }
+  a.name_opt = cmd.add_option("--name", a.name, "Display name");
+  add_registry_flags(cmd, a.flags);
+}
+
 void add_create(CLI::App& parent, command_context& ctx, std::shared_ptr<const entity_spec> spec) {
-  auto a = std::make_shared<create_args>();
+  auto a = std::make_shared<device_args>();
   auto& cmd = add_entity_verb(parent, *spec, "create", "Register an end device (OTAA or ABP)", *a, 2);
   const auto options = hex_options();
   for (std::size_t i = 0; i < options.size(); ++i)
     cmd.add_option(options[i].flag, a->hex[i], options[i].help);
-  cmd.add_option("--class", a->cls, "Device class: A or C")->capture_default_str();
-  cmd.add_option("--lorawan-version", a->lorawan_version, "LoRaWAN version (1.0 to 1.0.4)")
-      ->capture_default_str();
-  cmd.add_option("--frequency-plan", a->frequency_plan, "Frequency plan ID")->capture_default_str();
-  cmd.add_option("--name", a->name, "Display name");
-  add_registry_flags(cmd, a->flags);
+  add_settings(cmd, *a, true);
   set_registry_callback(cmd, ctx, "device create", [a, spec] { return create_device(*spec, *a); });
+  auto u = std::make_shared<device_args>();
+  auto& update = add_entity_verb(parent, *spec, "update",
+                                 "Change a device's class, LoRaWAN version, plan or name", *u, 2);
+  add_settings(update, *u, false);
+  set_registry_callback(update, ctx, "device update", [u, spec] { return update_device(*spec, *u); });
 }
 
 void print_table(const std::vector<registry::end_device>& devices) {
@@ -204,11 +177,14 @@ entity_table<registry::end_device> device_table() {
                .deleted_text = [](key k) { return "Deleted device " + k[1] + " from application " + k[0]; }},
       .to_json = [](const registry::end_device& d) { return to_json(d, false); },
       .print_table = print_table,
-      .list = [](storage::database& db, key app) { return registry::device_store(db).list(app[0]); },
-      .get = [](storage::database& db, key k) { return registry::device_store(db).get(k[0], k[1]); },
+      .list = [](storage::database& db,
+                 key app) { return to_result(registry::device_service(db).list(app[0])); },
+      .get = [](storage::database& db,
+                key k) { return to_result(registry::device_service(db).get(k[0], k[1])); },
       .show_json = [](storage::database&, const registry::end_device& d) { return to_json(d, true); },
       .print_details = [](storage::database&, const registry::end_device& d) { print_details(d); },
-      .remove = [](storage::database& db, key k) { return registry::device_store(db).remove(k[0], k[1]); },
+      .remove = [](storage::database& db,
+                   key k) { return to_result(registry::device_service(db).remove(k[0], k[1])); },
   };
 }
 

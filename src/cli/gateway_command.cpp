@@ -1,12 +1,12 @@
-// `tether gateway create|list|show|delete`: the gateways in the registry.
+// `tether gateway create|update|list|show|delete`: the gateways in the registry, through the registry
+// service the admin API calls too (registry/service/gateway_service.hpp).
 
 #include "cli/commands.hpp"
 #include "cli/entity_command.hpp"
 #include "cli/registry_cli.hpp"
-#include "gateway/gateway_state_store.hpp"
-#include "registry/gateway_store.hpp"
+#include "http/api/registry_json.hpp"
 #include "registry/ids.hpp"
-#include "registry/validation.hpp"
+#include "registry/service/gateway_service.hpp"
 
 #include <iomanip>
 #include <iostream>
@@ -17,19 +17,7 @@ namespace {
 
 using nlohmann::json;
 
-json to_json(const registry::gateway& g) {
-  json out{{"gateway_id", g.gateway_id},
-           {"eui", g.eui ? json(g.eui->to_hex()) : json(nullptr)},
-           {"frequency_plan_id", g.frequency_plan_id},
-           {"name", g.name},
-           {"created_at", format_time(g.created_at)}};
-  if (g.location) {
-    out["location"] = {{"latitude", g.location->latitude},
-                       {"longitude", g.location->longitude},
-                       {"altitude", g.location->altitude}};
-  }
-  return out;
-}
+using http::api::to_json;
 
 void print_details(const registry::gateway& g) {
   std::cout << "gateway_id:        " << g.gateway_id << '\n'
@@ -43,12 +31,8 @@ void print_details(const registry::gateway& g) {
   std::cout << "created_at:        " << format_time(g.created_at) << '\n';
 }
 
-// What the server last wrote about the gateway's connection (gateway_state_writer), if anything.
 json connection_state(storage::database& db, const std::string& gateway_id) {
-  auto text = gateway::gateway_state_store(db).read(gateway_id);
-  if (!text) return json(nullptr);
-  auto state = json::parse(*text, nullptr, false);
-  return state.is_discarded() ? json(nullptr) : state;
+  return http::api::gateway_connection(db, gateway_id);
 }
 
 void print_connection(const json& c) {
@@ -73,46 +57,70 @@ void print_connection(const json& c) {
   if (c.contains("last_status")) std::cout << "last_status:       " << c["last_status"].dump() << '\n';
 }
 
+// The flags of `create` and `update`: unset ones leave the default (create) or the value (update).
+struct gateway_args : entity_args {
+  std::string eui, frequency_plan = "EU_863_870", name;
+  double latitude = 0, longitude = 0, altitude = 0;
+  CLI::Option *eui_opt = nullptr, *plan_opt = nullptr, *name_opt = nullptr, *lat_opt = nullptr;
+  bool clear_location = false;
+
+  registry::gateway_fields fields(bool creating) const {
+    registry::gateway_fields f;
+    if (eui_opt->count() > 0 && (!creating || !eui.empty())) f.eui = eui;
+    if (creating || plan_opt->count() > 0) f.frequency_plan_id = frequency_plan;
+    if (name_opt->count() > 0) f.name = name;
+    if (lat_opt->count() > 0) f.location = registry::location{latitude, longitude, altitude};
+    f.clear_location = clear_location;
+    return f;
+  }
+};
+
+CLI::App& add_gateway_verb(CLI::App& parent, const entity_spec& spec, const std::string& verb,
+                           const std::string& help, gateway_args& a) {
+  auto& cmd = add_entity_verb(parent, spec, verb, help, a, 1);
+  a.eui_opt = cmd.add_option(
+      "--eui", a.eui,
+      verb == "create" ? "Gateway EUI (16 hex digits)" : "Gateway EUI (16 hex digits; empty: none)");
+  a.plan_opt = cmd.add_option("--frequency-plan", a.frequency_plan, "Frequency plan ID");
+  if (verb == "create") a.plan_opt->capture_default_str();
+  a.name_opt = cmd.add_option("--name", a.name, "Display name");
+  a.lat_opt = cmd.add_option("--latitude", a.latitude, "Latitude in degrees");
+  auto* lon = cmd.add_option("--longitude", a.longitude, "Longitude in degrees");
+  auto* alt = cmd.add_option("--altitude", a.altitude, "Altitude in metres");
+  a.lat_opt->needs(lon);
+  lon->needs(a.lat_opt);
+  alt->needs(a.lat_opt);
+  if (verb == "update") {
+    cmd.add_flag("--clear-location", a.clear_location, "Remove the location")->excludes(a.lat_opt);
+  }
+  add_registry_flags(cmd, a.flags);
+  return cmd;
+}
+
 void add_create(CLI::App& parent, command_context& ctx, std::shared_ptr<const entity_spec> spec) {
-  struct args : entity_args {
-    std::string eui, frequency_plan = "EU_863_870", name;
-    double latitude = 0, longitude = 0, altitude = 0;
-  };
-  auto a = std::make_shared<args>();
-  auto& cmd = add_entity_verb(parent, *spec, "create", "Register a gateway", *a, 1);
-  cmd.add_option("--eui", a->eui, "Gateway EUI (16 hex digits)");
-  cmd.add_option("--frequency-plan", a->frequency_plan, "Frequency plan ID")->capture_default_str();
-  cmd.add_option("--name", a->name, "Display name");
-  auto* lat = cmd.add_option("--latitude", a->latitude, "Latitude in degrees");
-  auto* lon = cmd.add_option("--longitude", a->longitude, "Longitude in degrees");
-  auto* alt = cmd.add_option("--altitude", a->altitude, "Altitude in metres");
-  lat->needs(lon);
-  lon->needs(lat);
-  alt->needs(lat);
-  add_registry_flags(cmd, a->flags);
-  set_registry_callback(cmd, ctx, "gateway create", [a, lat, spec] {
+  auto a = std::make_shared<gateway_args>();
+  auto& cmd = add_gateway_verb(parent, *spec, "create", "Register a gateway", *a);
+  set_registry_callback(cmd, ctx, "gateway create", [a, spec] {
     const char* command = "gateway create";
     if (int rc = check_key(*spec, command, a->key)) return rc;
-    registry::gateway g;
-    g.gateway_id = a->key[0];
-    if (!a->eui.empty()) {
-      auto eui = registry::parse_eui(a->eui);
-      if (!eui) return fail(command, "--eui " + in_quotes(a->eui), eui.error());
-      g.eui = *eui;
-    }
-    if (int rc = check_frequency_plan(command, a->frequency_plan)) return rc;
-    g.frequency_plan_id = a->frequency_plan;
-    g.name = a->name;
-    if (lat->count() > 0) g.location = registry::location{a->latitude, a->longitude, a->altitude};
+    const auto fields = a->fields(true);
+    // Bad flags are reported before the registry is opened (or its directory created).
+    if (auto ok = registry::gateway_service::check(fields); !ok) return fail(command, ok.error());
     auto db = open_registry(a->flags.data_dir);
-    auto created = registry::gateway_store(*db).create(g);
-    if (!created) {
-      if (created.error() == registry::registry_error::eui_in_use) {
-        return fail(command, "EUI " + g.eui->to_hex() + " is already used by another gateway", 1);
-      }
-      return fail(command, subject_of(*spec, a->key), created.error());
-    }
+    auto created = registry::gateway_service(*db).create(a->key[0], fields);
+    if (!created) return fail(command, created.error());
     return report(a->flags.json, to_json(*created), std::string("Created gateway ") + created->gateway_id);
+  });
+  auto u = std::make_shared<gateway_args>();
+  auto& update =
+      add_gateway_verb(parent, *spec, "update", "Change a gateway's EUI, plan, name or location", *u);
+  set_registry_callback(update, ctx, "gateway update", [u, spec] {
+    const char* command = "gateway update";
+    if (int rc = check_key(*spec, command, u->key)) return rc;
+    auto db = open_registry(u->flags.data_dir);
+    auto updated = registry::gateway_service(*db).update(u->key[0], u->fields(false));
+    if (!updated) return fail(command, updated.error());
+    return report(u->flags.json, to_json(*updated), std::string("Updated gateway ") + updated->gateway_id);
   });
 }
 
@@ -136,10 +144,10 @@ entity_table<registry::gateway> gateway_table() {
                         .remove = "Delete a gateway and its API keys"},
                .empty_text = [](key) { return std::string("No gateways."); },
                .deleted_text = [](key k) { return "Deleted gateway " + k[0] + " and its API keys"; }},
-      .to_json = to_json,
+      .to_json = [](const registry::gateway& x) { return to_json(x); },
       .print_table = print_table,
-      .list = list_every<registry::gateway_store, registry::gateway>,
-      .get = get_by_id<registry::gateway_store>,
+      .list = [](storage::database& db, key) { return to_result(registry::gateway_service(db).list()); },
+      .get = [](storage::database& db, key k) { return to_result(registry::gateway_service(db).get(k[0])); },
       .show_json =
           [](storage::database& db, const registry::gateway& g) {
             auto out = to_json(g);
@@ -151,7 +159,8 @@ entity_table<registry::gateway> gateway_table() {
             print_details(g);
             print_connection(connection_state(db, g.gateway_id));
           },
-      .remove = remove_by_id<registry::gateway_store>,
+      .remove = [](storage::database& db,
+                   key k) { return to_result(registry::gateway_service(db).remove(k[0])); },
   };
 }
 

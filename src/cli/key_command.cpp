@@ -1,12 +1,14 @@
-// `tether key create|list|show|delete`: API keys of gateways and applications. The full key is printed
-// once, at creation; the registry keeps only a hash of its secret.
+// `tether key create|update|list|show|delete`: API keys of gateways and applications, and admin keys of the
+// HTTP admin API (--admin), through the registry service the admin API calls too
+// (registry/service/key_service.hpp). The full key is printed once, at creation; the registry keeps only
+// a hash of its secret.
 
 #include "cli/commands.hpp"
 #include "cli/entity_command.hpp"
 #include "cli/registry_cli.hpp"
+#include "http/api/registry_json.hpp"
 #include "registry/ids.hpp"
-#include "registry/key_store.hpp"
-#include "registry/validation.hpp"
+#include "registry/service/key_service.hpp"
 
 #include <iomanip>
 #include <iostream>
@@ -22,12 +24,6 @@ using nlohmann::json;
 
 constexpr std::string_view not_shown_again = "This key will not be shown again: store it now.";
 
-json rights_json(const registry::rights& granted) {
-  json out = json::array();
-  for (auto r : granted.list()) out.push_back(registry::right_name(r));
-  return out;
-}
-
 std::string rights_text(const registry::rights& granted) {
   std::string out;
   for (auto r : granted.list()) {
@@ -38,33 +34,33 @@ std::string rights_text(const registry::rights& granted) {
 }
 
 std::string owner_text(const registry::entity_ref& owner) {
+  if (owner.kind == registry::entity_kind::admin) return "the admin API";
   return std::string(registry::to_string(owner.kind)) + " " + owner.id;
 }
 
-const char* owner_key(const registry::entity_ref& owner) {
-  return owner.kind == registry::entity_kind::gateway ? "gateway_id" : "application_id";
-}
+using http::api::to_json;
 
-json to_json(const registry::api_key& k) {
-  return {{"key_id", k.key_id},
-          {owner_key(k.owner), k.owner.id},
-          {"rights", rights_json(k.rights)},
-          {"name", k.name},
-          {"created_at", format_time(k.created_at)}};
-}
-
-// --gateway ID | --application ID: whose keys `create` and `list` are about, as the values
-// {gateway ID, application ID} until owner_scope() turns them into {kind, ID}.
+// --gateway ID | --application ID | --admin: whose keys `create` and `list` are about, as the values
+// {gateway ID, application ID, "admin" or ""} until owner_scope() turns them into {kind, ID}.
 void add_owner_flags(CLI::App& cmd, entity_key& values) {
-  values.assign(2, std::string());
+  values.assign(3, std::string());
   auto* gw = cmd.add_option("--gateway", values[0], "Gateway the key belongs to");
   auto* app = cmd.add_option("--application", values[1], "Application the key belongs to");
   gw->excludes(app);
   app->excludes(gw);
+  auto* admin = cmd.add_flag_callback(
+      "--admin", [&values] { values[2] = "admin"; },
+      "An admin key of the HTTP admin API (rights RIGHT_ADMIN_READ or RIGHT_ADMIN_ALL)");
+  admin->excludes(gw)->excludes(app);
 }
 
 // Exit code 2 (printed) when not exactly one owner flag is given or its ID is bad; else 0.
 int owner_scope(std::string_view command, entity_key& values) {
+  if (values.size() > 2 && !values[2].empty()) {
+    values = {std::string(registry::to_string(registry::entity_kind::admin)), ""};
+    return 0;
+  }
+  values.resize(2);
   if (values.at(0).empty() == values.at(1).empty()) {
     return fail(command, "give exactly one of --gateway ID or --application ID", 2);
   }
@@ -78,55 +74,13 @@ int owner_scope(std::string_view command, entity_key& values) {
 }
 
 registry::entity_ref owner_of(const entity_key& scope) {
-  return {scope.at(0) == registry::to_string(registry::entity_kind::gateway)
-              ? registry::entity_kind::gateway
-              : registry::entity_kind::application,
-          scope.at(1)};
+  for (auto kind : {registry::entity_kind::gateway, registry::entity_kind::admin}) {
+    if (scope.at(0) == registry::to_string(kind)) return {kind, scope.at(1)};
+  }
+  return {registry::entity_kind::application, scope.at(1)};
 }
 
-std::string owner_subject(const entity_key& scope) { return scope.at(0) + " " + in_quotes(scope.at(1)); }
-
-// The offending right in a list that did not parse as one.
-std::string unknown_right(const std::string& list) {
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    auto end = list.find(',', start);
-    auto name = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    if (!name.empty() && !registry::parse_right(name)) return name;
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return {};
-}
-
-// The rights given with --rights for a key of `owner`; prints the usage error and sets `rc` if bad.
-std::optional<registry::rights> rights_for(std::string_view command, const std::string& list,
-                                           registry::entity_kind owner, int& rc) {
-  auto granted = registry::parse_rights(list);
-  if (!granted) {
-    rc = granted.error() == registry::registry_error::unknown_right
-             ? fail(command,
-                    "--rights: unknown right " + in_quotes(unknown_right(list)) +
-                        " (rights are named as The Things Stack "
-                        "names them, e.g. RIGHT_GATEWAY_LINK, RIGHT_APPLICATION_TRAFFIC_READ)",
-                    2)
-             : fail(command, "--rights " + in_quotes(list), granted.error());
-    return std::nullopt;
-  }
-  if (auto ok = registry::validate_key_rights(owner, *granted); !ok) {
-    for (auto r : granted->list()) {
-      if (registry::right_entity(r) == owner) continue;
-      rc = fail(command,
-                "--rights: " + std::string(registry::right_name(r)) + " is not a " +
-                    std::string(registry::to_string(owner)) + " right",
-                2);
-      return std::nullopt;
-    }
-    rc = fail(command, "--rights", ok.error());
-    return std::nullopt;
-  }
-  return *granted;
-}
+std::string owner_subject(const entity_key& scope) { return registry::owner_subject(owner_of(scope)); }
 
 struct create_args : entity_args {
   std::string rights, name;
@@ -137,12 +91,11 @@ int create_key(const create_args& a) {
   auto scope = a.key;
   if (int rc = owner_scope(command, scope)) return rc;
   const auto owner = owner_of(scope);
-  int rc = 0;
-  auto granted = rights_for(command, a.rights, owner.kind, rc);
-  if (!granted) return rc;
+  // Bad rights are reported before the registry is opened (or its directory created).
+  if (auto ok = registry::parse_key_rights(owner.kind, a.rights); !ok) return fail(command, ok.error());
   auto db = open_registry(a.flags.data_dir);
-  auto created = registry::key_store(*db).create(owner, *granted, a.name);
-  if (!created) return fail(command, owner_subject(scope), created.error());
+  auto created = registry::key_service(*db).create(owner, a.rights, a.name);
+  if (!created) return fail(command, created.error());
   if (a.flags.json) {
     json out = to_json(created->key);
     out["key"] = created->full_key;
@@ -165,6 +118,16 @@ void add_create(CLI::App& parent, command_context& ctx, std::shared_ptr<const en
   cmd.add_option("--name", a->name, "Display name");
   add_registry_flags(cmd, a->flags);
   set_registry_callback(cmd, ctx, "key create", [a] { return create_key(*a); });
+  auto u = std::make_shared<create_args>();
+  auto& update = add_entity_verb(parent, *spec, "update", "Rename an API key", *u, 1);
+  update.add_option("--name", u->name, "Display name")->required();
+  add_registry_flags(update, u->flags);
+  set_registry_callback(update, ctx, "key update", [u] {
+    auto db = open_registry(u->flags.data_dir);
+    auto updated = registry::key_service(*db).update(u->key[0], u->name);
+    if (!updated) return fail("key update", updated.error());
+    return report(u->flags.json, to_json(*updated), "Renamed API key " + updated->key_id);
+  });
 }
 
 void print_table(const std::vector<registry::api_key>& keys) {
@@ -197,12 +160,14 @@ entity_table<registry::api_key> key_table() {
                .scope = {.add_flags = add_owner_flags, .resolve = owner_scope, .subject = owner_subject},
                .empty_text = [](key owner) { return "No API keys for " + owner_text(owner_of(owner)) + "."; },
                .deleted_text = [](key k) { return "Revoked API key " + k[0]; }},
-      .to_json = to_json,
+      .to_json = [](const registry::api_key& k) { return to_json(k); },
       .print_table = print_table,
-      .list = [](storage::database& db, key owner) { return registry::key_store(db).list(owner_of(owner)); },
-      .get = get_by_id<registry::key_store>,
+      .list = [](storage::database& db,
+                 key owner) { return to_result(registry::key_service(db).list(owner_of(owner))); },
+      .get = [](storage::database& db, key k) { return to_result(registry::key_service(db).get(k[0])); },
       .print_details = print_details,
-      .remove = remove_by_id<registry::key_store>,
+      .remove = [](storage::database& db,
+                   key k) { return to_result(registry::key_service(db).remove(k[0])); },
   };
 }
 

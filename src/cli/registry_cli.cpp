@@ -40,18 +40,18 @@ int fail(std::string_view command, std::string_view text, int code) {
 }
 
 int fail(std::string_view command, std::string_view subject, const boost::system::error_code& ec) {
-  std::string text(subject);
-  if (ec == registry::registry_error::already_exists) {
-    text += " already exists";
-  } else if (ec == registry::registry_error::not_found) {
-    text += " not found";
-  } else if (ec == registry::registry_error::unknown_gateway ||
-             ec == registry::registry_error::unknown_application) {
-    text += " does not exist";
-  } else {
-    text += ": " + ec.message();
-  }
-  return fail(command, text, registry::is_invalid_input(ec) ? 2 : 1);
+  return fail(command, registry::entity_failure(ec, std::string(subject)));
+}
+
+std::string flag_of(std::string_view field) {
+  if (field == "frequency_plan_id") return "--frequency-plan";
+  std::string flag = "--" + std::string(field);
+  for (auto& c : flag) c = c == '_' ? '-' : c;
+  return flag;
+}
+
+int fail(std::string_view command, const registry::failure& f) {
+  return fail(command, f.message(flag_of), f.invalid_input() ? 2 : 1);
 }
 
 void print_json(const nlohmann::json& value) { std::cout << value.dump(2) << '\n'; }

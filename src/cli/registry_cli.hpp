@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "registry/error.hpp"
+#include "registry/service/failure.hpp"
 #include "storage/sqlite.hpp"
 
 #include <boost/system/error_code.hpp>
@@ -15,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace tether::cli {
 
@@ -37,6 +39,22 @@ void set_registry_callback(CLI::App& cmd, command_context& ctx, std::string name
 int fail(std::string_view command, std::string_view text, int code);
 // The same for a registry error about `subject` (e.g. "gateway 'gw1'"): 2 for bad input, else 1.
 int fail(std::string_view command, std::string_view subject, const boost::system::error_code& ec);
+
+// The same for a failure of the registry service, naming its field as the flag that set it
+// ("frequency_plan_id" as "--frequency-plan").
+int fail(std::string_view command, const registry::failure& f);
+// The flag that sets a service field.
+std::string flag_of(std::string_view field);
+// A service outcome as the error code the entity tables expect (the subject is the same words).
+template <class T>
+registry::result<T> to_result(registry::outcome<T> o) {
+  if (!o) return o.error().code;
+  if constexpr (std::is_void_v<T>) {
+    return {};
+  } else {
+    return std::move(*o);
+  }
+}
 
 // Pretty JSON on stdout.
 void print_json(const nlohmann::json& value);

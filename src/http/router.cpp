@@ -8,10 +8,24 @@ namespace tether::http {
 
 void router::get(std::string path, handler h) { routes_[std::move(path)] = std::move(h); }
 
+void router::prefix(std::string path_prefix, prefix_handler h) {
+  prefixes_[std::move(path_prefix)] = std::move(h);
+}
+
 response router::handle(std::string_view method, std::string_view target) const {
-  const auto path = target.substr(0, target.find('?'));
+  return handle(request{.method = method, .target = target});
+}
+
+response router::handle(const request& r) const {
+  const auto method = r.method;
+  const auto path = r.target.substr(0, r.target.find('?'));
   const auto it = routes_.find(path);
-  if (it == routes_.end()) return json_error(404, "not_found", "no such path");
+  if (it == routes_.end()) {
+    for (const auto& [start, h] : prefixes_) {
+      if (path.starts_with(start)) return h(r, path);
+    }
+    return json_error(404, "not_found", "no such path");
+  }
   if (method != "GET" && method != "HEAD") {
     auto r = json_error(405, "method_not_allowed", "only GET and HEAD are allowed here");
     r.allow = "GET, HEAD";

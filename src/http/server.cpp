@@ -34,6 +34,7 @@ bhttp::response<bhttp::string_body> to_beast(response r, const bhttp::request<bh
   res.set(bhttp::field::content_type, r.content_type);
   res.set(bhttp::field::cache_control, "no-store");
   if (!r.allow.empty()) res.set(bhttp::field::allow, r.allow);
+  if (!r.www_authenticate.empty()) res.set(bhttp::field::www_authenticate, r.www_authenticate);
   res.keep_alive(req.keep_alive());
   const auto size = r.body.size();
   if (req.method() != bhttp::verb::head) res.body() = std::move(r.body);
@@ -146,8 +147,11 @@ asio::awaitable<void> server::serve_requests(Stream& stream) {
     }
     stats_.requests.fetch_add(1, std::memory_order_relaxed);
     const auto& req = parser.get();
-    auto res =
-        to_beast(routes_.handle(std::string_view(req.method_string()), std::string_view(req.target())), req);
+    auto res = to_beast(routes_.handle(request{.method = req.method_string(),
+                                               .target = req.target(),
+                                               .authorization = req[bhttp::field::authorization],
+                                               .body = req.body()}),
+                        req);
     if (served + 1 == options_.max_requests_per_connection) res.keep_alive(false);
     auto [write_error, written] = co_await bhttp::async_write(stream, res, as_tuple_awaitable);
     if (write_error || !res.keep_alive()) co_return;

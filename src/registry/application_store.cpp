@@ -31,6 +31,20 @@ result<application> application_store::create(application a) {
   return a;
 }
 
+result<application> application_store::update(application a) {
+  if (auto ok = validate(a); !ok) return ok.error();
+  storage::transaction t(db_);
+  auto current = get(a.application_id);
+  if (!current) return current.error();
+  a.created_at = current->created_at;
+  auto s = db_.prepare("UPDATE applications SET name = ? WHERE application_id = ?");
+  s.bind(1, a.name).bind(2, a.application_id);
+  s.run();
+  bump_registry_version(db_);
+  t.commit();
+  return a;
+}
+
 result<application> application_store::get(std::string_view application_id) {
   if (!is_valid_id(application_id)) return registry_error::invalid_id;
   auto s = db_.prepare("SELECT application_id, name, created_at FROM applications WHERE application_id = ?");

@@ -16,6 +16,7 @@ class application_store {
   explicit application_store(storage::database& db) : db_(db) {}
 
   result<application> create(application a);  // validates; already_exists
+  result<application> update(application a);  // the name; validates; not_found
   result<application> get(std::string_view application_id);
   std::vector<application> list();                       // ordered by ID
   result<void> remove(std::string_view application_id);  // not_found

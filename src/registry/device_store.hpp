@@ -17,6 +17,8 @@ class device_store {
 
   // Validates; unknown_application, already_exists, eui_in_use.
   result<end_device> create(end_device d);
+  // Replaces everything but the IDs and created_at; validates; not_found, eui_in_use.
+  result<end_device> update(end_device d);
   result<end_device> get(std::string_view application_id, std::string_view device_id);
   // unknown_application; ordered by device ID.
   result<std::vector<end_device>> list(std::string_view application_id);

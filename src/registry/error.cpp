@@ -54,6 +54,54 @@ const char* describe(registry_error e) noexcept {
   return "unknown registry error";
 }
 
+}  // namespace
+
+const char* error_name(registry_error e) noexcept {
+  switch (e) {
+    case registry_error::ok:
+      return "ok";
+    case registry_error::invalid_id:
+      return "invalid_id";
+    case registry_error::invalid_hex:
+      return "invalid_hex";
+    case registry_error::wrong_length:
+      return "wrong_length";
+    case registry_error::invalid_frequency_plan:
+      return "invalid_frequency_plan";
+    case registry_error::invalid_lorawan_version:
+      return "invalid_lorawan_version";
+    case registry_error::invalid_device_class:
+      return "invalid_device_class";
+    case registry_error::invalid_location:
+      return "invalid_location";
+    case registry_error::invalid_activation:
+      return "invalid_activation";
+    case registry_error::invalid_name:
+      return "invalid_name";
+    case registry_error::unknown_right:
+      return "unknown_right";
+    case registry_error::right_not_for_entity:
+      return "right_not_for_entity";
+    case registry_error::no_rights:
+      return "no_rights";
+    case registry_error::invalid_api_key:
+      return "invalid_api_key";
+    case registry_error::already_exists:
+      return "already_exists";
+    case registry_error::eui_in_use:
+      return "eui_in_use";
+    case registry_error::not_found:
+      return "not_found";
+    case registry_error::unknown_gateway:
+      return "unknown_gateway";
+    case registry_error::unknown_application:
+      return "unknown_application";
+  }
+  return "unknown_registry_error";
+}
+
+namespace {
+
 class registry_category_impl final : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "tether.registry"; }

@@ -39,6 +39,9 @@ inline boost::system::error_code make_error_code(registry_error e) noexcept {
   return {static_cast<int>(e), registry_category()};
 }
 
+// The enumerator's name ("not_found", "invalid_hex"): what the admin API reports as "error".
+const char* error_name(registry_error e) noexcept;
+
 // True for errors in what the caller asked for (as opposed to what the registry holds).
 bool is_invalid_input(const boost::system::error_code& ec) noexcept;
 

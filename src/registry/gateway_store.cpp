@@ -84,6 +84,40 @@ result<gateway> gateway_store::create(gateway g) {
   return g;
 }
 
+result<gateway> gateway_store::update(gateway g) {
+  if (auto ok = validate(g); !ok) return ok.error();
+  storage::transaction t(db_);
+  auto current = get(g.gateway_id);
+  if (!current) return current.error();
+  if (g.eui) {
+    auto s = db_.prepare("SELECT 1 FROM gateways WHERE eui = ? AND gateway_id <> ?");
+    s.bind_blob(1, g.eui->view()).bind(2, g.gateway_id);
+    if (s.step()) return registry_error::eui_in_use;
+  }
+  g.created_at = current->created_at;
+  auto s = db_.prepare(
+      "UPDATE gateways SET eui = ?, frequency_plan_id = ?, name = ?, latitude = ?, longitude = ?, "
+      "altitude = ? WHERE gateway_id = ?");
+  if (g.eui) {
+    s.bind_blob(1, g.eui->view());
+  } else {
+    s.bind_null(1);
+  }
+  s.bind(2, g.frequency_plan_id).bind(3, g.name);
+  if (g.location) {
+    s.bind(4, to_text(g.location->latitude))
+        .bind(5, to_text(g.location->longitude))
+        .bind(6, to_text(g.location->altitude));
+  } else {
+    s.bind_null(4).bind_null(5).bind_null(6);
+  }
+  s.bind(7, g.gateway_id);
+  s.run();
+  bump_registry_version(db_);
+  t.commit();
+  return g;
+}
+
 result<gateway> gateway_store::get(std::string_view gateway_id) {
   if (!is_valid_id(gateway_id)) return registry_error::invalid_id;
   auto s = db_.prepare("SELECT " + std::string(columns) + " FROM gateways WHERE gateway_id = ?");

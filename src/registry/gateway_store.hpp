@@ -1,5 +1,5 @@
 #pragma once
-// Gateways in the registry database: create, read, list, delete (which also revokes the gateway's
+// Gateways in the registry database: create, read, update, list, delete (which also revokes the gateway's
 // API keys). Every write bumps the registry version.
 
 #include "registry/error.hpp"
@@ -17,6 +17,8 @@ class gateway_store {
 
   // Validates; already_exists, eui_in_use. Returns the stored gateway (with created_at).
   result<gateway> create(gateway g);
+  // Replaces everything but the ID and created_at; validates; not_found, eui_in_use.
+  result<gateway> update(gateway g);
   result<gateway> get(std::string_view gateway_id);
   std::vector<gateway> list();  // ordered by ID
   // not_found; deletes the gateway's API keys with it.

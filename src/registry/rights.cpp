@@ -11,7 +11,7 @@ struct right_entry {
   std::string_view name;
 };
 
-constexpr std::array<right_entry, 25> table{{
+constexpr std::array<right_entry, 27> table{{
     {right::application_info, "RIGHT_APPLICATION_INFO"},
     {right::application_settings_basic, "RIGHT_APPLICATION_SETTINGS_BASIC"},
     {right::application_settings_api_keys, "RIGHT_APPLICATION_SETTINGS_API_KEYS"},
@@ -37,6 +37,8 @@ constexpr std::array<right_entry, 25> table{{
     {right::gateway_status_read, "RIGHT_GATEWAY_STATUS_READ"},
     {right::gateway_location_read, "RIGHT_GATEWAY_LOCATION_READ"},
     {right::gateway_all, "RIGHT_GATEWAY_ALL"},
+    {right::admin_read, "RIGHT_ADMIN_READ"},
+    {right::admin_all, "RIGHT_ADMIN_ALL"},
 }};
 
 constexpr std::array<right, table.size()> values = [] {
@@ -48,7 +50,15 @@ constexpr std::array<right, table.size()> values = [] {
 }  // namespace
 
 std::string_view to_string(entity_kind kind) noexcept {
-  return kind == entity_kind::gateway ? "gateway" : "application";
+  switch (kind) {
+    case entity_kind::gateway:
+      return "gateway";
+    case entity_kind::application:
+      return "application";
+    case entity_kind::admin:
+      return "admin";
+  }
+  return "unknown";
 }
 
 std::span<const right> all_rights() noexcept { return values; }
@@ -68,7 +78,8 @@ std::optional<right> parse_right(std::string_view name) noexcept {
 }
 
 entity_kind right_entity(right r) noexcept {
-  return r <= right::application_all ? entity_kind::application : entity_kind::gateway;
+  if (r <= right::application_all) return entity_kind::application;
+  return r <= right::gateway_all ? entity_kind::gateway : entity_kind::admin;
 }
 
 rights::rights(std::initializer_list<right> granted) {
@@ -91,6 +102,8 @@ bool rights::contains(right r) const noexcept {
     case entity_kind::gateway:
       if (granted_ & bit(right::gateway_all)) return true;
       return (granted_ & bit(right::gateway_link)) && r == right::gateway_info;
+    case entity_kind::admin:
+      return (granted_ & bit(right::admin_all)) != 0;
   }
   return false;
 }

@@ -3,6 +3,9 @@
 // entity an API key can belong to here: gateways and applications. The pseudo-rights *_ALL grant every
 // right of their entity; RIGHT_APPLICATION_LINK implies INFO, TRAFFIC_READ and TRAFFIC_DOWN_WRITE, and
 // RIGHT_GATEWAY_LINK implies RIGHT_GATEWAY_INFO (spec/tts-v3.md §3.1, and TTS issue 615).
+// Tether adds a third kind, admin keys for the HTTP admin API (belonging to no entity), with two rights
+// of its own: RIGHT_ADMIN_READ (list and get the registry, no device keys) and RIGHT_ADMIN_ALL (every
+// operation, device keys included; implies RIGHT_ADMIN_READ).
 
 #include <cstdint>
 #include <optional>
@@ -12,7 +15,7 @@
 
 namespace tether::registry {
 
-enum class entity_kind { gateway, application };
+enum class entity_kind { gateway, application, admin };
 
 std::string_view to_string(entity_kind kind) noexcept;
 
@@ -42,6 +45,8 @@ enum class right : std::uint8_t {
   gateway_status_read = 38,
   gateway_location_read = 39,
   gateway_all = 40,
+  admin_read = 41,  // Tether's own, not The Things Stack's
+  admin_all = 42,
 };
 
 // Every right above, in enum order.

@@ -188,6 +188,13 @@ constexpr std::array all_migrations{
         token_hash BLOB NOT NULL, role TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL) WITHOUT ROWID;
       CREATE INDEX iot_api_keys_org ON iot_api_keys (org_id);
     )sql"},
+    // Admin API keys (registry/key_store with entity_kind::admin): keys of the HTTP admin API, owned by
+    // no gateway or application, so they live apart from api_keys and its one-owner CHECK.
+    migration{10, R"sql(
+      CREATE TABLE admin_keys (
+        key_id TEXT PRIMARY KEY, secret_hash BLOB NOT NULL, rights TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL) WITHOUT ROWID;
+    )sql"},
 };
 
 }  // namespace

@@ -1,9 +1,10 @@
-// The HTTP side of `tether serve` (--http-listen, --http-tls-listen): /healthz, /readyz and /metrics
-// (http/). The servers run on the system worker and answer from atomics and brief locks, so a scrape
-// never blocks MQTT traffic. /readyz is ready when every MQTT and HTTP listener is open and the
-// database can be written.
+// The HTTP side of `tether serve` (--http-listen, --http-tls-listen): /healthz, /readyz, /metrics and
+// the admin API under /api/v1/ (http/). The servers run on the system worker and answer from atomics and
+// brief locks, so a scrape never blocks MQTT traffic. /readyz is ready when every MQTT and HTTP listener is
+// open and the database can be written.
 
 #include "cli/serve/frontend_module.hpp"
+#include "http/api/admin_api.hpp"
 #include "http/exposition.hpp"
 #include "http/readiness.hpp"
 #include "http/router.hpp"
@@ -27,7 +28,8 @@ namespace {
 class http_module final : public frontend_module {
  public:
   void add_flags(CLI::App& cmd) override {
-    flag(cmd, "http-listen", listen_, "HTTP listener for /healthz, /readyz and /metrics (empty: off)");
+    flag(cmd, "http-listen", listen_,
+         "HTTP listener for /healthz, /readyz, /metrics and the admin API /api/v1/ (empty: off)");
     flag(cmd, "http-tls-listen", tls_listen_,
          "HTTPS listener for the same endpoints, with --tls-cert and --tls-key (empty: off)");
   }
@@ -77,6 +79,10 @@ class http_module final : public frontend_module {
       return http::response{.content_type = std::string(http::content_type),
                             .body = http::render_metrics(sources_)};
     });
+    // The admin API (/api/v1/...) on its own connection, used on the system worker only.
+    api_db_ = std::make_unique<storage::database>(ctx.database_path);
+    admin_api_ = std::make_unique<http::api::admin_api>(*api_db_, ctx.keys);
+    admin_api_->add_to(routes_);
   }
 
   std::size_t open_servers() const {
@@ -111,6 +117,8 @@ class http_module final : public frontend_module {
   std::string tls_listen_;
   std::unique_ptr<boost::asio::ssl::context> tls_;
   http::router routes_;
+  std::unique_ptr<storage::database> api_db_;
+  std::unique_ptr<http::api::admin_api> admin_api_;
   http::metric_sources sources_;
   std::vector<http::readiness_check> checks_;
   std::vector<std::unique_ptr<http::server>> servers_;
