@@ -57,6 +57,8 @@ const char* describe(codec_error e) noexcept {
       return "unknown property identifier";
     case codec_error::property_not_allowed:
       return "property not allowed in this packet";
+    case codec_error::subscribe_property_not_allowed:
+      return "property not allowed in SUBSCRIBE or UNSUBSCRIBE";
     case codec_error::duplicate_property:
       return "property given more than once";
     case codec_error::invalid_property_value:
@@ -81,6 +83,8 @@ class codec_category_impl final : public boost::system::error_category {
   std::string message(int ev) const override { return describe(static_cast<codec_error>(ev)); }
 };
 
+// Section 2.2.2.2 makes a misplaced property malformed; Mosquitto's data answers it with 0x82 except in
+// SUBSCRIBE and UNSUBSCRIBE, and clients are tested against Mosquitto, so Tether answers as it does.
 bool is_protocol_error(codec_error e) noexcept {
   switch (e) {
     case codec_error::reserved_packet_type:

@@ -208,7 +208,10 @@ boost::system::error_code read_properties(byte_reader& r, property_context where
     if (auto ec = read_one(list, where, out, mask)) return ec;
     misplaced = misplaced || !allowed(mask, where);
   }
-  if (misplaced) return codec_error::property_not_allowed;
+  if (misplaced) {
+    const bool subscription = where == pc::subscribe || where == pc::unsubscribe;
+    return subscription ? codec_error::subscribe_property_not_allowed : codec_error::property_not_allowed;
+  }
   return check_values(out);
 }
 

@@ -27,8 +27,9 @@ enum class property_context : std::uint8_t {
 
 // Reads the property length and the properties it covers. Errors: truncated, invalid_variable_integer or
 // unknown_property (malformed); duplicate_property, invalid_property_value, invalid_response_topic or
-// property_not_allowed (protocol errors). Every property is read before the allowed set is checked, so a
-// malformed list is reported as malformed even when it also holds a disallowed identifier.
+// property_not_allowed (protocol errors; subscribe_property_not_allowed, malformed, in SUBSCRIBE and
+// UNSUBSCRIBE). Every property is read before the allowed set is checked, so a malformed list is reported as
+// malformed even when it also holds a disallowed identifier.
 boost::system::error_code read_properties(byte_reader& r, property_context where, property_set& out);
 
 // Bytes of the properties alone, without the length in front.
