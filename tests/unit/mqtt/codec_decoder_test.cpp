@@ -128,9 +128,7 @@ TEST(Decoder, ClientOnlyPacketsFromServerAreUnexpected) {
 }
 
 // Moved from "Mqtt5SessionIsNotSupportedYet": MQTT 5 packets now decode (see codec_v5_test.cpp).
-TEST(Decoder, Mqtt5SessionDecodesPingreq) {
-  EXPECT_EQ(client_error("C0 00", protocol_version::v5), E::ok);
-}
+TEST(Decoder, Mqtt5SessionDecodesPingreq) { EXPECT_EQ(client_error("C0 00", protocol_version::v5), E::ok); }
 
 // ---- CONNECT [MQTT-3.1] ----
 
