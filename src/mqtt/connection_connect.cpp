@@ -51,6 +51,10 @@ void connection::refuse(codec::connack_code code, std::string_view why, std::str
 }
 
 void connection::handle_connect(codec::connect& c) {
+  if (c.version == codec::protocol_version::v5) {  // the codec speaks 5.0; the engine does not yet
+    refuse(codec::connack_code::unacceptable_protocol_version, "unsupported protocol version");
+    return;
+  }
   version_ = c.version;
   if (!accept_client_id(c)) return;
 

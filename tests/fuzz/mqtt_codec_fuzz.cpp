@@ -1,4 +1,4 @@
-// libFuzzer target for the MQTT 3.1/3.1.1 codec. Frames the input packet by packet and decodes each one
+// libFuzzer target for the MQTT 3.1/3.1.1/5.0 codec. Frames the input packet by packet and decodes each one
 // in both directions for both versions; every packet that decodes is encoded again and must decode to the
 // same value.
 
@@ -37,10 +37,14 @@ void check_round_trip(const packet& p, protocol_version version, decode_fn decod
 }
 
 void decode_all_ways(const frame& f, std::span<const std::uint8_t> body) {
-  for (const auto version : {protocol_version::v3_1, protocol_version::v3_1_1}) {
+  for (const auto version : {protocol_version::v3_1, protocol_version::v3_1_1, protocol_version::v5}) {
     for (const decode_fn decode : {&decode_client_packet, &decode_server_packet}) {
       const auto p = decode(f.first_byte, body, version);
-      if (p) check_round_trip(*p, version, decode);
+      if (p) {
+        check_round_trip(*p, version, decode);
+      } else if (!is_failure(reason_for(p.error()))) {
+        fail("a decode error maps to a success reason code");
+      }
     }
   }
 }

@@ -18,6 +18,34 @@ result<std::uint16_t> byte_reader::read_u16() noexcept {
   return value;
 }
 
+result<std::uint32_t> byte_reader::read_u32() noexcept {
+  if (remaining() < 4) return make_error_code(codec_error::truncated);
+  std::uint32_t value = 0;
+  for (int i = 0; i < 4; ++i) value = (value << 8) | in_[pos_++];
+  return value;
+}
+
+result<std::uint32_t> byte_reader::read_varint() noexcept {
+  std::uint32_t value = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (remaining() < 1) return make_error_code(codec_error::truncated);
+    const std::uint8_t b = in_[pos_++];
+    value |= static_cast<std::uint32_t>(b & 0x7F) << (7 * i);
+    if ((b & 0x80) != 0) continue;
+    if (i > 0 && b == 0)
+      return make_error_code(codec_error::invalid_variable_integer);  // not the fewest bytes
+    return value;
+  }
+  return make_error_code(codec_error::invalid_variable_integer);
+}
+
+result<std::span<const std::uint8_t>> byte_reader::read_bytes(std::size_t n) noexcept {
+  if (remaining() < n) return make_error_code(codec_error::truncated);
+  const auto bytes = in_.subspan(pos_, n);
+  pos_ += n;
+  return bytes;
+}
+
 result<std::uint16_t> byte_reader::read_packet_id() noexcept {
   auto id = read_u16();
   if (id && *id == 0) return make_error_code(codec_error::zero_packet_id);

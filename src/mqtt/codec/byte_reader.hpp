@@ -19,6 +19,11 @@ class byte_reader {
 
   result<std::uint8_t> read_u8() noexcept;
   result<std::uint16_t> read_u16() noexcept;
+  result<std::uint32_t> read_u32() noexcept;
+  // A variable byte integer (MQTT 5 section 1.5.5): at most 4 bytes, in the fewest bytes [MQTT-1.5.5-1].
+  result<std::uint32_t> read_varint() noexcept;
+  // The next `n` bytes, for a reader of their own (MQTT 5 properties).
+  result<std::span<const std::uint8_t>> read_bytes(std::size_t n) noexcept;
   // A packet identifier: two bytes, never 0 [MQTT-2.3.1-1].
   result<std::uint16_t> read_packet_id() noexcept;
   // Binary data with a two-byte length prefix.

@@ -24,6 +24,21 @@ inline void put_u16(std::string& out, std::uint16_t v) {
   out.push_back(static_cast<char>(v & 0xFF));
 }
 
+inline void put_u32(std::string& out, std::uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
+}
+
+// A variable byte integer (MQTT 5 section 1.5.5), as the remaining length is written.
+inline void put_varint(std::string& out, std::size_t v) {
+  assert(v <= max_remaining_length);
+  do {
+    auto b = static_cast<std::uint8_t>(v & 0x7F);
+    v >>= 7;
+    if (v > 0) b |= 0x80;
+    put_u8(out, b);
+  } while (v > 0);
+}
+
 // A string or binary field: two-byte length, then the bytes.
 inline void put_field(std::string& out, std::string_view s) {
   assert(s.size() <= max_field_size);
@@ -37,12 +52,7 @@ inline std::size_t field_size(std::string_view s) noexcept { return 2 + s.size()
 inline void put_fixed_header(std::string& out, std::uint8_t first_byte, std::size_t length) {
   assert(length <= max_remaining_length);
   put_u8(out, first_byte);
-  do {
-    auto b = static_cast<std::uint8_t>(length & 0x7F);
-    length >>= 7;
-    if (length > 0) b |= 0x80;
-    put_u8(out, b);
-  } while (length > 0);
+  put_varint(out, length);
 }
 
 }  // namespace tether::mqtt::codec::detail

@@ -13,21 +13,22 @@ frame_result frame_error(codec_error e) noexcept { return {frame_status::error, 
 
 enum class direction { to_server, to_client };
 
-bool is_allowed(packet_type type, direction dir) noexcept {
+bool is_allowed(packet_type type, direction dir, protocol_version version) noexcept {
   switch (type) {
     case packet_type::connect:
     case packet_type::subscribe:
     case packet_type::unsubscribe:
     case packet_type::pingreq:
-    case packet_type::disconnect:
       return dir == direction::to_server;
+    case packet_type::disconnect:  // MQTT 5 lets the server send one too
+      return dir == direction::to_server || version == protocol_version::v5;
     case packet_type::connack:
     case packet_type::suback:
     case packet_type::unsuback:
     case packet_type::pingresp:
       return dir == direction::to_client;
     default:
-      return true;  // PUBLISH and its acknowledgements go both ways
+      return true;  // PUBLISH and its acknowledgements, and AUTH, go both ways
   }
 }
 
@@ -48,7 +49,7 @@ bool has_fixed_flags(packet_type type, std::uint8_t flags) noexcept {
 }
 
 result<packet> decode_body(packet_type type, std::uint8_t flags, detail::byte_reader& r,
-                           protocol_version version) {
+                           protocol_version version, direction dir) {
   using namespace detail;
   switch (type) {
     case packet_type::connect:
@@ -56,29 +57,31 @@ result<packet> decode_body(packet_type type, std::uint8_t flags, detail::byte_re
     case packet_type::connack:
       return decode_connack(r, version);
     case packet_type::publish:
-      return decode_publish(flags, r);
+      return decode_publish(flags, r, version, dir == direction::to_client);
     case packet_type::puback:
-      return decode_ack<puback>(r);
+      return decode_ack<puback>(r, version);
     case packet_type::pubrec:
-      return decode_ack<pubrec>(r);
+      return decode_ack<pubrec>(r, version);
     case packet_type::pubrel:
-      return decode_ack<pubrel>(r);
+      return decode_ack<pubrel>(r, version);
     case packet_type::pubcomp:
-      return decode_ack<pubcomp>(r);
+      return decode_ack<pubcomp>(r, version);
     case packet_type::subscribe:
-      return decode_subscribe(r);
+      return decode_subscribe(r, version);
     case packet_type::suback:
-      return decode_suback(r);
+      return decode_suback(r, version);
     case packet_type::unsubscribe:
-      return decode_unsubscribe(r);
+      return decode_unsubscribe(r, version);
     case packet_type::unsuback:
-      return decode_ack<unsuback>(r);
+      return decode_unsuback(r, version);
     case packet_type::pingreq:
       return packet{pingreq{}};
     case packet_type::pingresp:
       return packet{pingresp{}};
     case packet_type::disconnect:
-      return packet{disconnect{}};
+      return decode_disconnect(r, version);
+    case packet_type::auth:
+      return decode_auth(r);
     default:
       return make_error_code(codec_error::reserved_packet_type);
   }
@@ -88,15 +91,14 @@ result<packet> decode(std::uint8_t first_byte, std::span<const std::uint8_t> bod
                       direction dir) {
   const auto type = static_cast<packet_type>(first_byte >> 4);
   const auto flags = static_cast<std::uint8_t>(first_byte & 0x0F);
-  if (first_byte >> 4 == 0 || type == packet_type::auth)
-    return make_error_code(codec_error::reserved_packet_type);
-  if (!is_allowed(type, dir)) return make_error_code(codec_error::unexpected_packet);
+  // AUTH exists from MQTT 5 on; before, type 15 is reserved like type 0.
+  const bool reserved =
+      first_byte >> 4 == 0 || (type == packet_type::auth && version != protocol_version::v5);
+  if (reserved) return make_error_code(codec_error::reserved_packet_type);
+  if (!is_allowed(type, dir, version)) return make_error_code(codec_error::unexpected_packet);
   if (!has_fixed_flags(type, flags)) return make_error_code(codec_error::reserved_flags);
-  if (type != packet_type::connect && version == protocol_version::v5) {
-    return make_error_code(codec_error::unsupported_protocol_version);  // MQTT 5 is not implemented yet
-  }
   detail::byte_reader r(body);
-  auto p = decode_body(type, flags, r, version);
+  auto p = decode_body(type, flags, r, version, dir);
   if (!p) return p;
   if (auto ec = r.expect_end()) return ec;
   return p;
