@@ -1,5 +1,6 @@
 #include "gateway/gateway_realm.hpp"
 
+#include "core/log_context.hpp"
 #include "gateway/uplink_token.hpp"
 #include "mqtt/codec/topic.hpp"
 #include "registry/ids.hpp"
@@ -156,6 +157,7 @@ std::optional<std::uint64_t> gateway_realm::count_drop(const std::string& gatewa
 }
 
 void gateway_realm::reject(const gateway_principal& gw, const std::string& topic, std::string_view reason) {
+  const core::log_scope scope{{"gateway_id", gw.gateway_id}, {"client_id", gw.client_id}};
   if (const auto due = count_drop(gw.gateway_id, reason)) {
     spdlog::warn("[{}] {}: dropped a message on {}: {}{}", name(), gw.gateway_id, topic, reason,
                  core::repeat_note(*due));
@@ -175,6 +177,7 @@ void gateway_realm::reject(const gateway_principal& gw, const std::string& topic
 
 void gateway_realm::reject_downlink(const network::downlink_tx& tx, const std::string& reason,
                                     const std::string& detail) {
+  const core::log_scope scope{{"gateway_id", tx.gateway_id}};
   if (const auto due = count_drop(tx.gateway_id, reason)) {
     spdlog::warn("[{}] {}: downlink {} not sent: {} ({}){}", name(), tx.gateway_id, tx.id, reason, detail,
                  core::repeat_note(*due));
@@ -189,6 +192,7 @@ void gateway_realm::on_connect(const mqtt::principal& who) {
     ++c.connections;
     c.downlink_topic = gw.topics.downlink;
   }
+  const core::log_scope scope{{"gateway_id", gw.gateway_id}, {"client_id", gw.client_id}};
   hub_.connect(gw.gateway_id, *this, gw.remote_address);
   spdlog::info("[{}] gateway {} connected (client {}, key {})", name(), gw.gateway_id, gw.client_id,
                gw.credential_id);
@@ -205,6 +209,7 @@ void gateway_realm::on_disconnect(const mqtt::principal& who, bool clean) {
       last = true;
     }
   }
+  const core::log_scope scope{{"gateway_id", gw.gateway_id}, {"client_id", gw.client_id}};
   // A takeover connects the new connection before the old one closes: the gateway stays connected.
   if (last) hub_.disconnect(gw.gateway_id, *this);
   spdlog::info("[{}] gateway {} disconnected ({})", name(), gw.gateway_id, clean ? "clean" : "unclean");

@@ -8,10 +8,23 @@ namespace tether::http {
 
 void router::get(std::string path, handler h) { routes_[std::move(path)] = std::move(h); }
 
+void router::stream(std::string path, stream_handler h) { streams_[std::move(path)] = std::move(h); }
+
+const router::stream_handler* router::find_stream(std::string_view method, std::string_view target) const {
+  if (method != "GET") return nullptr;
+  const auto it = streams_.find(target.substr(0, target.find('?')));
+  return it == streams_.end() ? nullptr : &it->second;
+}
+
 response router::handle(std::string_view method, std::string_view target) const {
   const auto path = target.substr(0, target.find('?'));
   const auto it = routes_.find(path);
-  if (it == routes_.end()) return json_error(404, "not_found", "no such path");
+  if (it == routes_.end()) {
+    if (streams_.find(path) == streams_.end()) return json_error(404, "not_found", "no such path");
+    auto r = json_error(405, "method_not_allowed", "only GET is allowed here");
+    r.allow = "GET";
+    return r;
+  }
   if (method != "GET" && method != "HEAD") {
     auto r = json_error(405, "method_not_allowed", "only GET and HEAD are allowed here");
     r.allow = "GET, HEAD";
