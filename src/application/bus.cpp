@@ -64,19 +64,27 @@ void bus::deliver_now(const network::downlink_event& event) {
   for (auto* f : frontends_) f->on_downlink(event, {});
 }
 
+std::int64_t bus::now_ns() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void bus::record(const application_event& event) {
+  if (!log_) return;
+  log_->append(stream_of(event), encode_event(event), now_ns());
+  counters_->appended.fetch_add(1, std::memory_order_relaxed);
+}
+
 void bus::publish(application_event event, event_lane::when_full full) {
   lane_event e;
   if (log_) {
-    const auto& app = ids_of(event).application_id;
-    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    const auto position = log_->append(app, encode_event(event), now);
+    const auto position = log_->append(stream_of(event), encode_event(event), now_ns());
     e.ticket = deliver_when_durable_ ? position.ticket : 0;
     e.seq = position.seq;
     counters_->appended.fetch_add(1, std::memory_order_relaxed);
   }
-  auto& lane = lane_for(ids_of(event));
+  auto& lane = lane_for(*ids_of(event));
   e.event = std::move(event);
   lane.push(std::move(e), full);
 }
@@ -102,7 +110,7 @@ void bus::deliver(std::size_t lane, std::vector<lane_event>& batch) {
               f->on_join(event, context);
             } else if constexpr (std::is_same_v<T, network::uplink_event>) {
               f->on_uplink(event, context);
-            } else {
+            } else if constexpr (std::is_same_v<T, network::downlink_event>) {
               f->on_downlink(event, context);
             }
           }

@@ -10,7 +10,8 @@
 // with its number, on the worker the event came from (see event_lane.hpp for the bounded per-worker
 // queue and what happens when it is full: the shards wait, a frontend's own report is shed from
 // live delivery, counted, and stays in the log). Without workers the bus delivers at once on the caller's
-// thread and numbers nothing (tests, tools).
+// thread and numbers nothing (tests, tools). Drops and gateway events (for the live event stream over
+// HTTP) are only appended to the log.
 
 #include "application/event_codec.hpp"
 #include "application/event_lane.hpp"
@@ -81,6 +82,10 @@ class bus : public network::event_sink {
   void on_join(const network::join_event& event) override;
   void on_uplink(const network::uplink_event& event) override;
   void on_downlink(const network::downlink_event& event) override;
+  // Drops of a device's frames and gateway events: appended to the event log only (the device's
+  // application stream, the gateway's stream), never delivered to frontends; nothing without a log.
+  void on_drop(const network::drop_event& event) override { record(event); }
+  void on_gateway(const network::gateway_event& event) override { record(event); }
   // From a frontend inside an MQTT hook: a downlink it refused itself. Logged and delivered like the
   // others, but never waits: a full lane sheds it from live delivery (counted; it stays in the log).
   void report_downlink(const network::downlink_event& event);
@@ -89,6 +94,8 @@ class bus : public network::event_sink {
 
  private:
   void publish(application_event event, event_lane::when_full full);
+  void record(const application_event& event);
+  std::int64_t now_ns() const;
   event_lane& lane_for(const network::device_ids& ids);
   void deliver(std::size_t lane, std::vector<lane_event>& batch);
   void deliver_now(const network::join_event& event);

@@ -11,7 +11,7 @@ namespace {
 using storage::byte_reader;
 using storage::byte_writer;
 
-enum class kind : std::uint8_t { join = 1, uplink = 2, downlink = 3 };
+enum class kind : std::uint8_t { join = 1, uplink = 2, downlink = 3, drop = 4, gateway = 5 };
 
 std::string_view view(const network::bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
@@ -319,6 +319,102 @@ network::downlink_event read_downlink(reader& r) {
   return e;
 }
 
+void write_drop(writer& w, const network::drop_event& e) {
+  write_ids(w, e.ids);
+  w.str(e.reason);
+  w.str(e.detail);
+  w.out.u32(e.f_cnt);
+  const auto n = std::min<std::size_t>(e.rx_metadata.size(), std::numeric_limits<std::uint16_t>::max());
+  w.out.u16(static_cast<std::uint16_t>(n));
+  for (std::size_t i = 0; i < n; ++i) write_rx_metadata(w, e.rx_metadata[i]);
+  w.time(e.at);
+  w.strs(e.correlation_ids);
+}
+
+network::drop_event read_drop(reader& r) {
+  network::drop_event e;
+  e.ids = read_ids(r);
+  e.reason = r.str();
+  e.detail = r.str();
+  e.f_cnt = r.in.u32();
+  e.rx_metadata.resize(r.in.u16());
+  for (auto& m : e.rx_metadata) m = read_rx_metadata(r);
+  e.at = r.time();
+  e.correlation_ids = r.strs();
+  return e;
+}
+
+void write_status(writer& w, const network::gateway_status& s) {
+  w.str(s.gateway_id);
+  w.out.u8(static_cast<std::uint8_t>((s.time ? 1 : 0) | (s.boot_time ? 2 : 0)));
+  if (s.time) w.time(*s.time);
+  if (s.boot_time) w.time(*s.boot_time);
+  w.out.u16(static_cast<std::uint16_t>(std::min<std::size_t>(s.versions.size(), 0xffff)));
+  std::size_t i = 0;
+  for (auto it = s.versions.begin(); it != s.versions.end() && i < 0xffff; ++it, ++i) {
+    w.str(it->first);
+    w.str(it->second);
+  }
+  w.out.u16(static_cast<std::uint16_t>(std::min<std::size_t>(s.antenna_locations.size(), 0xffff)));
+  for (i = 0; i < s.antenna_locations.size() && i < 0xffff; ++i) write_location(w, s.antenna_locations[i]);
+  w.strs(s.ips);
+  w.out.u16(static_cast<std::uint16_t>(std::min<std::size_t>(s.metrics.size(), 0xffff)));
+  i = 0;
+  for (auto it = s.metrics.begin(); it != s.metrics.end() && i < 0xffff; ++it, ++i) {
+    w.str(it->first);
+    w.f32(it->second);
+  }
+  w.time(s.received_at);
+}
+
+network::gateway_status read_status(reader& r) {
+  network::gateway_status s;
+  s.gateway_id = r.str();
+  const auto f = r.flags(0x03);
+  if (f & 1) s.time = r.time();
+  if (f & 2) s.boot_time = r.time();
+  for (auto n = r.in.u16(); n > 0; --n) {
+    auto key = r.str();
+    s.versions[std::move(key)] = r.str();
+  }
+  s.antenna_locations.resize(r.in.u16());
+  for (auto& l : s.antenna_locations) l = read_location(r);
+  s.ips = r.strs();
+  for (auto n = r.in.u16(); n > 0; --n) {
+    auto key = r.str();
+    s.metrics[std::move(key)] = r.f32();
+  }
+  s.received_at = r.time();
+  return s;
+}
+
+void write_gateway(writer& w, const network::gateway_event& e) {
+  w.out.u8(static_cast<std::uint8_t>(e.kind));
+  w.str(e.gateway_id);
+  w.str(e.protocol);
+  w.str(e.remote_address);
+  w.str(e.reason);
+  w.out.u8(e.status ? 1 : 0);
+  if (e.status) write_status(w, *e.status);
+  w.time(e.at);
+}
+
+network::gateway_event read_gateway(reader& r) {
+  network::gateway_event e;
+  const auto k = r.in.u8();
+  if (k < 1 || k > static_cast<std::uint8_t>(network::gateway_event_kind::drop)) {
+    r.in.fail("unknown gateway event");
+  }
+  e.kind = static_cast<network::gateway_event_kind>(k);
+  e.gateway_id = r.str();
+  e.protocol = r.str();
+  e.remote_address = r.str();
+  e.reason = r.str();
+  if (r.flags(0x01) & 1) e.status = read_status(r);
+  e.at = r.time();
+  return e;
+}
+
 }  // namespace
 
 std::string encode_event(const application_event& event) {
@@ -333,9 +429,15 @@ std::string encode_event(const application_event& event) {
         } else if constexpr (std::is_same_v<T, network::uplink_event>) {
           w.out.u8(static_cast<std::uint8_t>(kind::uplink));
           write_uplink(w, e);
-        } else {
+        } else if constexpr (std::is_same_v<T, network::downlink_event>) {
           w.out.u8(static_cast<std::uint8_t>(kind::downlink));
           write_downlink(w, e);
+        } else if constexpr (std::is_same_v<T, network::drop_event>) {
+          w.out.u8(static_cast<std::uint8_t>(kind::drop));
+          write_drop(w, e);
+        } else {
+          w.out.u8(static_cast<std::uint8_t>(kind::gateway));
+          write_gateway(w, e);
         }
       },
       event);
@@ -361,6 +463,12 @@ application_event decode_event(std::string_view blob, const std::string& what) {
     case kind::downlink:
       out = read_downlink(r);
       break;
+    case kind::drop:
+      out = read_drop(r);
+      break;
+    case kind::gateway:
+      out = read_gateway(r);
+      break;
     default:
       r.in.fail("unknown event kind");
   }
@@ -368,8 +476,23 @@ application_event decode_event(std::string_view blob, const std::string& what) {
   return out;
 }
 
-const network::device_ids& ids_of(const application_event& event) {
-  return std::visit([](const auto& e) -> const network::device_ids& { return e.ids; }, event);
+const network::device_ids* ids_of(const application_event& event) {
+  return std::visit(
+      [](const auto& e) -> const network::device_ids* {
+        if constexpr (std::is_same_v<std::decay_t<decltype(e)>, network::gateway_event>) {
+          return nullptr;
+        } else {
+          return &e.ids;
+        }
+      },
+      event);
 }
+
+std::string stream_of(const application_event& event) {
+  if (const auto* ids = ids_of(event)) return ids->application_id;
+  return gateway_stream(std::get<network::gateway_event>(event).gateway_id);
+}
+
+std::string gateway_stream(std::string_view gateway_id) { return "gateway:" + std::string(gateway_id); }
 
 }  // namespace tether::application

@@ -3,7 +3,8 @@
 // the network core's neutral structs, so every frontend (the TTS JSON realm, the coming outbound
 // connector with its own JSON) renders from the same structs after a replay. No frontend format is
 // stored. Format version 1, little-endian, built on storage/byte_codec.hpp:
-//   u8 version (1) · u8 kind (1 join, 2 uplink, 3 downlink) · the event:
+//   u8 version (1) · u8 kind (1 join, 2 uplink, 3 downlink, 4 drop, 5 gateway; 4 and 5 came later,
+//   within version 1: older records read unchanged) · the event:
 //   ids       = str application_id · str device_id · u8 flags (bit 0 dev_eui, bit 1 join_eui) ·
 //               [8 B dev_eui] · [8 B join_eui] · 4 B dev_addr
 //   join      = ids · bytes session_key_id · u32 net_id · time received_at · strs correlation_ids
@@ -13,6 +14,12 @@
 //   downlink  = ids · u8 outcome · u8 f_port · bytes frm_payload · u8 priority · u8 flags (bit 0
 //               confirmed, bit 1 error) · strs correlation_ids · u32 f_cnt · bytes session_key_id ·
 //               [str error name · str error message] · time at
+//   drop      = ids · str reason · str detail · u32 f_cnt · u16 n × rx_metadata · time at · strs
+//               correlation_ids
+//   gateway   = u8 kind (1 connect, 2 disconnect, 3 status, 4 drop) · str gateway_id · str protocol ·
+//               str remote_address · str reason · u8 flags (bit 0 status) · [status] · time at
+//   status    = str gateway_id · u8 flags (bit 0 time, 1 boot_time) · [time] · [time] · u16 n × (str ·
+//               str) versions · u16 n × location · strs ips · u16 n × (str · f32) metrics · time received_at
 //   rx_metadata = str gateway_id · u8 flags (bit 0 gateway_eui, 1 time, 2 signal_rssi, 3 location,
 //               4 gps_time) · [8 B eui] · u32 antenna_index · [time] · u32 timestamp · u64 fine_timestamp ·
 //               f32 rssi · [f32 signal_rssi] · f32 channel_rssi · f32 rssi_standard_deviation · f32 snr ·
@@ -37,7 +44,11 @@
 
 namespace tether::application {
 
-using application_event = std::variant<network::join_event, network::uplink_event, network::downlink_event>;
+// What the durable event stream holds. The device events live in their application's stream; the
+// gateway events in the gateway's (gateway_stream: "gateway:" + ID, which no registry ID can be, as
+// IDs have no ':'). Only joins, uplinks and downlinks are delivered to application frontends.
+using application_event = std::variant<network::join_event, network::uplink_event, network::downlink_event,
+                                       network::drop_event, network::gateway_event>;
 
 inline constexpr std::uint8_t event_format = 1;
 
@@ -45,6 +56,10 @@ std::string encode_event(const application_event& event);
 // Throws storage::storage_error on an unknown version or a damaged record; `what` names it.
 application_event decode_event(std::string_view blob, const std::string& what);
 
-const network::device_ids& ids_of(const application_event& event);
+// The device the event concerns; nullptr for a gateway event.
+const network::device_ids* ids_of(const application_event& event);
+// The event log stream the event belongs in.
+std::string stream_of(const application_event& event);
+std::string gateway_stream(std::string_view gateway_id);
 
 }  // namespace tether::application

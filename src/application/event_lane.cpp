@@ -49,7 +49,7 @@ void event_lane::shed(const lane_event& e) {
     spdlog::warn(
         "application events: worker {}'s queue is full ({} events): {} event #{} not delivered live, "
         "it stays in the event log{}",
-        index_, capacity_, ids_of(e.event).application_id, e.seq, core::repeat_note(*n));
+        index_, capacity_, stream_of(e.event), e.seq, core::repeat_note(*n));
   }
 }
 

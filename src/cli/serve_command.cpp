@@ -6,6 +6,7 @@
 #include "application/bus.hpp"
 #include "cli/commands.hpp"
 #include "cli/event_log_flags.hpp"
+#include "cli/log_format.hpp"
 #include "cli/registry_poller.hpp"
 #include "cli/serve/frontend_modules.hpp"
 #include "cli/serve/realm_host.hpp"
@@ -42,6 +43,7 @@ struct core_options {
   std::string config_file;
   std::string data_dir = "data";
   std::string log_level = "info";
+  std::string log_format = "text";
   std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
   std::string tls_cert;
   std::string tls_key;
@@ -68,6 +70,9 @@ void add_core_flags(CLI::App& cmd, core_options& o) {
   flag(cmd, "data-dir", o.data_dir, "Directory for the database and state");
   flag(cmd, "log-level", o.log_level, "trace, debug, info, warn, error")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  flag(cmd, "log-format", o.log_format,
+       "text, or json: one JSON object per line with time, level, component, message and correlation IDs")
+      ->check(CLI::IsMember({"text", "json"}));
   flag(cmd, "workers", o.workers, "Worker threads (one io_context each)")->check(CLI::Range(1, 256));
   flag(cmd, "tls-cert", o.tls_cert, "PEM certificate chain for TLS listeners");
   flag(cmd, "tls-key", o.tls_key, "PEM private key for TLS listeners");
@@ -156,6 +161,7 @@ struct stop_on_exit {
 
 int serve(const core_options& o, const frontend_modules& modules) {
   spdlog::set_level(spdlog::level::from_str(o.log_level));
+  set_log_format(o.log_format);
   gateway::ttsv3::route_protobuf_logs_to_spdlog();
   const auto db_path = prepare_database(o);
   const auto sync = o.storage_sync == "full" ? storage::sync_mode::full : storage::sync_mode::normal;
@@ -194,6 +200,7 @@ int serve(const core_options& o, const frontend_modules& modules) {
                                                 {"downlink_queues", &downlink_commits},
                                                 {"event_log", &event_commits}}};
   hub.set_core(network_server);
+  hub.set_events(bus);  // gateway events go to the log only (the live event stream reads them)
   bus.set_downlink_handler(network_server);
   gateway::gateway_state_writer gateway_state(db_path, hub, system);
 
@@ -203,6 +210,7 @@ int serve(const core_options& o, const frontend_modules& modules) {
                     .keys = keys,
                     .hub = hub,
                     .bus = bus,
+                    .event_log = event_log,
                     .network = network_server,
                     .tls = tls,
                     .broker_defaults = broker_defaults_of(o),

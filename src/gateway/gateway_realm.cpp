@@ -1,5 +1,6 @@
 #include "gateway/gateway_realm.hpp"
 
+#include "core/log_context.hpp"
 #include "gateway/uplink_token.hpp"
 #include "mqtt/codec/topic.hpp"
 #include "registry/ids.hpp"
@@ -156,6 +157,7 @@ std::optional<std::uint64_t> gateway_realm::count_drop(const std::string& gatewa
 }
 
 void gateway_realm::reject(const gateway_principal& gw, const std::string& topic, std::string_view reason) {
+  const core::log_scope scope{{"gateway_id", gw.gateway_id}, {"client_id", gw.client_id}};
   if (const auto due = count_drop(gw.gateway_id, reason)) {
     spdlog::warn("[{}] {}: dropped a message on {}: {}{}", name(), gw.gateway_id, topic, reason,
                  core::repeat_note(*due));
@@ -176,6 +178,7 @@ void gateway_realm::reject(const gateway_principal& gw, const std::string& topic
 network::send_outcome gateway_realm::reject_downlink(const network::downlink_tx& tx, std::size_t size,
                                                      std::size_t limit) {
   constexpr std::string_view reason = "downlink larger than the gateway can read";
+  const core::log_scope scope{{"gateway_id", tx.gateway_id}};
   if (const auto due = count_drop(tx.gateway_id, reason)) {
     spdlog::warn("[{}] {}: downlink {} not sent: {} ({} bytes, at most {}){}", name(), tx.gateway_id, tx.id,
                  reason, size, limit, core::repeat_note(*due));
@@ -194,6 +197,7 @@ void gateway_realm::on_connect(const mqtt::principal& who) {
     ++c.connections;
     c.downlink_topic = gw.topics.downlink;
   }
+  const core::log_scope scope{{"gateway_id", gw.gateway_id}, {"client_id", gw.client_id}};
   hub_.connect(gw.gateway_id, *this, gw.remote_address);
   spdlog::info("[{}] gateway {} connected (client {}, key {})", name(), gw.gateway_id, gw.client_id,
                gw.credential_id);
@@ -210,6 +214,7 @@ void gateway_realm::on_disconnect(const mqtt::principal& who, bool clean) {
       last = true;
     }
   }
+  const core::log_scope scope{{"gateway_id", gw.gateway_id}, {"client_id", gw.client_id}};
   // A takeover connects the new connection before the old one closes: the gateway stays connected.
   if (last) hub_.disconnect(gw.gateway_id, *this);
   spdlog::info("[{}] gateway {} disconnected ({})", name(), gw.gateway_id, clean ? "clean" : "unclean");

@@ -11,28 +11,45 @@ hub::entry& hub::touch(const std::string& gateway_id) {
   return e;
 }
 
+void hub::tell(const network::gateway_event& event) {
+  if (events_) events_->on_gateway(event);
+}
+
 void hub::connect(const std::string& gateway_id, frontend& via, std::string remote_address) {
-  std::lock_guard lock(mutex_);
-  auto& e = touch(gateway_id);
-  // A takeover through the same frontend keeps the ring: a TxAck may still come for the old connection.
-  if (e.via != &via || !via.acknowledges_transmissions()) e.sent.reset();
-  if (via.acknowledges_transmissions() && !e.sent) e.sent = std::make_unique<downlink_ring>();
-  e.via = &via;
-  e.facts.connected = true;
-  e.facts.protocol = std::string(via.protocol());
-  e.facts.remote_address = std::move(remote_address);
-  e.facts.connected_at = e.facts.last_seen = std::chrono::system_clock::now();
+  const auto now = std::chrono::system_clock::now();
+  network::gateway_event told{.kind = network::gateway_event_kind::connect,
+                              .gateway_id = gateway_id,
+                              .protocol = std::string(via.protocol()),
+                              .remote_address = remote_address,
+                              .at = now};
+  {
+    std::lock_guard lock(mutex_);
+    auto& e = touch(gateway_id);
+    // A takeover through the same frontend keeps the ring: a TxAck may still come for the old connection.
+    if (e.via != &via || !via.acknowledges_transmissions()) e.sent.reset();
+    if (via.acknowledges_transmissions() && !e.sent) e.sent = std::make_unique<downlink_ring>();
+    e.via = &via;
+    e.facts.connected = true;
+    e.facts.protocol = std::string(via.protocol());
+    e.facts.remote_address = std::move(remote_address);
+    e.facts.connected_at = e.facts.last_seen = now;
+  }
+  tell(told);
 }
 
 void hub::disconnect(const std::string& gateway_id, const frontend& via) {
-  std::lock_guard lock(mutex_);
-  auto it = gateways_.find(gateway_id);
-  if (it == gateways_.end() || it->second.via != &via) return;
-  auto& e = touch(gateway_id);
-  e.via = nullptr;
-  e.sent.reset();
-  e.facts.connected = false;
-  e.facts.disconnected_at = std::chrono::system_clock::now();
+  const auto now = std::chrono::system_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    auto it = gateways_.find(gateway_id);
+    if (it == gateways_.end() || it->second.via != &via) return;
+    auto& e = touch(gateway_id);
+    e.via = nullptr;
+    e.sent.reset();
+    e.facts.connected = false;
+    e.facts.disconnected_at = now;
+  }
+  tell({.kind = network::gateway_event_kind::disconnect, .gateway_id = gateway_id, .at = now});
 }
 
 void hub::handle_uplink(network::gateway_uplink up) {
@@ -54,6 +71,12 @@ void hub::handle_status(network::gateway_status status) {
     e.facts.last_seen = status.received_at;
     e.facts.last_status = status;
   }
+  if (events_) {
+    tell({.kind = network::gateway_event_kind::status,
+          .gateway_id = status.gateway_id,
+          .status = status,
+          .at = status.received_at});
+  }
   if (core_) core_->handle_status(status);
 }
 
@@ -69,10 +92,17 @@ void hub::handle_tx_ack(network::tx_ack ack) {
 }
 
 void hub::count_drop(const std::string& gateway_id, std::string_view reason) {
-  std::lock_guard lock(mutex_);
-  auto& e = touch(gateway_id);
-  ++e.facts.dropped[std::string(reason)];
-  e.facts.last_seen = std::chrono::system_clock::now();
+  const auto now = std::chrono::system_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    auto& e = touch(gateway_id);
+    ++e.facts.dropped[std::string(reason)];
+    e.facts.last_seen = now;
+  }
+  tell({.kind = network::gateway_event_kind::drop,
+        .gateway_id = gateway_id,
+        .reason = std::string(reason),
+        .at = now});
 }
 
 network::send_outcome hub::send_downlink(const network::downlink_tx& tx) {

@@ -4,9 +4,11 @@
 // frontend that holds the gateway, and TxAck matching for every frontend whose protocol acknowledges
 // transmissions (a downlink_ring per such gateway, none for the others). Frontends call it from their
 // worker threads; it forwards uplinks, statuses and TxAcks to the core (network::uplink_handler) and
-// implements the core's network::downlink_sink.
+// implements the core's network::downlink_sink. Connects, disconnects, statuses and drops also go to
+// an event sink (the application bus, which keeps them in the gateway's durable event stream).
 
 #include "gateway/downlink_ring.hpp"
+#include "network/events.hpp"
 #include "network/radio.hpp"
 
 #include <atomic>
@@ -69,6 +71,8 @@ class hub : public network::downlink_sink {
 
   // Set once, before any gateway connects. Without a core, traffic is only counted.
   void set_core(network::uplink_handler& core) { core_ = &core; }
+  // Set once, before any gateway connects: where gateway events go (called outside the hub's lock).
+  void set_events(network::event_sink& events) { events_ = &events; }
 
   // A gateway connected through `via` (a newer connection replaces an older one).
   void connect(const std::string& gateway_id, frontend& via, std::string remote_address);
@@ -100,8 +104,10 @@ class hub : public network::downlink_sink {
     std::unique_ptr<downlink_ring> sent;  // while connected through a frontend that acknowledges
   };
   entry& touch(const std::string& gateway_id);  // mutex_ held
+  void tell(const network::gateway_event& event);
 
   network::uplink_handler* core_ = nullptr;
+  network::event_sink* events_ = nullptr;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, entry> gateways_;
   std::atomic<std::uint64_t> revision_{0};

@@ -12,6 +12,14 @@ void router::prefix(std::string path_prefix, prefix_handler h) {
   prefixes_[std::move(path_prefix)] = std::move(h);
 }
 
+void router::stream(std::string path, stream_handler h) { streams_[std::move(path)] = std::move(h); }
+
+const router::stream_handler* router::find_stream(std::string_view method, std::string_view target) const {
+  if (method != "GET") return nullptr;
+  const auto it = streams_.find(target.substr(0, target.find('?')));
+  return it == streams_.end() ? nullptr : &it->second;
+}
+
 response router::handle(std::string_view method, std::string_view target) const {
   return handle(request{.method = method, .target = target});
 }
@@ -21,6 +29,11 @@ response router::handle(const request& r) const {
   const auto path = r.target.substr(0, r.target.find('?'));
   const auto it = routes_.find(path);
   if (it == routes_.end()) {
+    if (streams_.find(path) != streams_.end()) {
+      auto res = json_error(405, "method_not_allowed", "only GET is allowed here");
+      res.allow = "GET";
+      return res;
+    }
     for (const auto& [start, h] : prefixes_) {
       if (path.starts_with(start)) return h(r, path);
     }

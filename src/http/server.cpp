@@ -10,6 +10,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <fmt/format.h>
+
 namespace tether::http {
 
 namespace asio = boost::asio;
@@ -20,6 +22,21 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto as_tuple_awaitable = asio::as_tuple(asio::use_awaitable);
+
+// Keeps the count of open event streams while one runs.
+struct stream_guard {
+  std::size_t& streams;
+  ~stream_guard() { --streams; }
+};
+
+// The response head of an event stream: its body runs until the connection closes.
+std::string stream_head(unsigned version) {
+  return fmt::format(
+      "HTTP/{}.{} 200 OK\r\nServer: tether\r\nContent-Type: text/event-stream\r\n"
+      "Cache-Control: no-store\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n"
+      ": tether event stream\nretry: 2000\n\n",
+      version / 10, version % 10);
+}
 
 // Keeps the count of open connections while a connection runs (also when its coroutine frame is
 // destroyed with the io_context at shutdown).
@@ -147,6 +164,14 @@ asio::awaitable<void> server::serve_requests(Stream& stream) {
     }
     stats_.requests.fetch_add(1, std::memory_order_relaxed);
     const auto& req = parser.get();
+    if (const auto* h =
+            routes_.find_stream(std::string_view(req.method_string()), std::string_view(req.target()))) {
+      const stream_request sr{.target = std::string_view(req.target()),
+                              .authorization = std::string_view(req[bhttp::field::authorization]),
+                              .last_event_id = std::string_view(req["Last-Event-ID"])};
+      co_await serve_stream(stream, *h, sr, req.version());
+      co_return;
+    }
     auto res = to_beast(routes_.handle(request{.method = req.method_string(),
                                                .target = req.target(),
                                                .authorization = req[bhttp::field::authorization],
@@ -155,6 +180,69 @@ asio::awaitable<void> server::serve_requests(Stream& stream) {
     if (served + 1 == options_.max_requests_per_connection) res.keep_alive(false);
     auto [write_error, written] = co_await bhttp::async_write(stream, res, as_tuple_awaitable);
     if (write_error || !res.keep_alive()) co_return;
+  }
+}
+
+template <class Stream>
+asio::awaitable<void> server::serve_stream(Stream& stream, const router::stream_handler& handler,
+                                           const stream_request& request, unsigned version) {
+  bhttp::request<bhttp::string_body> closing;
+  closing.version(version);
+  closing.keep_alive(false);
+  auto reply = handler(request);
+  if (reply.source && streams_ >= options_.max_streams) {
+    stats_.streams_refused.fetch_add(1, std::memory_order_relaxed);
+    if (auto n = refused_log_.due()) {
+      spdlog::warn("http: {} event stream(s) refused: {} open already (the limit)", *n, options_.max_streams);
+    }
+    reply = {json_error(503, "too_many_streams", "too many event streams are open; retry later"), nullptr};
+  }
+  beast::get_lowest_layer(stream).expires_after(options_.timeout);
+  if (!reply.source) {
+    auto res = to_beast(std::move(reply.refusal), closing);
+    co_await bhttp::async_write(stream, res, as_tuple_awaitable);
+    co_return;
+  }
+  ++streams_;
+  const stream_guard guard{streams_};
+  stats_.streams_opened.fetch_add(1, std::memory_order_relaxed);
+  const auto head = stream_head(version);
+  auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head), as_tuple_awaitable);
+  if (ec) co_return;
+  co_await pump_events(stream, *reply.source);
+}
+
+template <class Stream>
+asio::awaitable<void> server::pump_events(Stream& stream, event_source& source) {
+  asio::steady_timer timer(context_);
+  auto last_write = std::chrono::steady_clock::now();
+  for (;;) {
+    auto piece = source.next(options_.stream_buffer_bytes);
+    if (piece.empty()) {
+      if (std::chrono::steady_clock::now() - last_write < options_.stream_heartbeat) {
+        timer.expires_after(options_.stream_poll);
+        co_await timer.async_wait(as_tuple_awaitable);
+        continue;
+      }
+      piece = ": heartbeat\n\n";
+    }
+    beast::get_lowest_layer(stream).expires_after(options_.stream_write_timeout);
+    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(piece), as_tuple_awaitable);
+    if (ec == beast::error::timeout) {
+      stats_.streams_cut_slow.fetch_add(1, std::memory_order_relaxed);
+      if (auto k = slow_log_.due()) {
+        spdlog::warn(
+            "http: event stream cut off: slow client (could not take {} bytes in {} ms); it resumes "
+            "with Last-Event-ID {}{}",
+            piece.size(), options_.stream_write_timeout.count(), source.position(), core::repeat_note(*k));
+      }
+      co_return;
+    }
+    if (ec) {
+      stats_.streams_closed.fetch_add(1, std::memory_order_relaxed);
+      co_return;
+    }
+    last_write = std::chrono::steady_clock::now();
   }
 }
 

@@ -197,6 +197,12 @@ void write_http_metrics(exposition& out, const std::vector<const server_stats*>&
       &server_stats::connections_refused);
   one("tether_http_connections_timed_out_total", "HTTP connections closed by their deadline",
       &server_stats::connections_timed_out);
+  one("tether_http_event_streams_total", "Event streams (/api/v1/events) opened",
+      &server_stats::streams_opened);
+  one("tether_http_event_streams_refused_total", "Event streams refused: over the stream limit",
+      &server_stats::streams_refused);
+  one("tether_http_event_streams_cut_total", "Event streams cut off: a slow client missed the write deadline",
+      &server_stats::streams_cut_slow);
 }
 
 std::string render_metrics(const metric_sources& sources) {

@@ -17,6 +17,8 @@ class uplink_latency_meter final : public network::event_sink {
   void on_join(const network::join_event& event) override { next_.on_join(event); }
   void on_uplink(const network::uplink_event& event) override;
   void on_downlink(const network::downlink_event& event) override { next_.on_downlink(event); }
+  void on_drop(const network::drop_event& event) override { next_.on_drop(event); }
+  void on_gateway(const network::gateway_event& event) override { next_.on_gateway(event); }
 
   // Microseconds.
   const core::histogram& latency() const noexcept { return latency_us_; }

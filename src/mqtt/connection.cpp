@@ -1,5 +1,6 @@
 #include "mqtt/connection.hpp"
 
+#include "core/log_context.hpp"
 #include "mqtt/codec/decoder.hpp"
 #include "mqtt/codec/encoder.hpp"
 
@@ -246,15 +247,16 @@ void connection::on_written(boost::system::error_code ec) {
 void connection::close(std::string_view reason, bool graceful, bool after_write) {
   if (phase_ == phase::closed) return;
   const bool was_connected = phase_ == phase::connected;
+  const auto remote = transport_->remote_address();
+  const core::log_scope scope{
+      {"realm", broker_.owner().name()}, {"client_id", client_id()}, {"remote_address", remote}};
   phase_ = phase::closed;
   home_.unwatch(this);
   if (graceful) {
-    spdlog::debug("[{}] {} ({}): {}", broker_.owner().name(), client_id(), transport_->remote_address(),
-                  reason);
+    spdlog::debug("[{}] {} ({}): {}", broker_.owner().name(), client_id(), remote, reason);
   } else {
     auto id = client_id();
-    spdlog::info("[{}] closing {} ({}): {}", broker_.owner().name(), id.empty() ? "-" : id,
-                 transport_->remote_address(), reason);
+    spdlog::info("[{}] closing {} ({}): {}", broker_.owner().name(), id.empty() ? "-" : id, remote, reason);
     if (reason.starts_with("protocol error"))
       broker_.stats().protocol_errors.fetch_add(1, std::memory_order_relaxed);
   }

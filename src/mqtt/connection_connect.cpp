@@ -2,6 +2,8 @@
 
 #include "mqtt/connection.hpp"
 
+#include "core/log_context.hpp"
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -43,6 +45,7 @@ bool connection::accept_client_id(codec::connect& c) {
 // The connection has no principal yet, so the refused client ID (if known) goes into the reason.
 void connection::refuse(codec::connack_code code, std::string_view why, std::string_view client_id) {
   broker_.stats().count_refusal(static_cast<std::uint8_t>(code));
+  const core::log_scope scope{{"client_id", client_id}};
   send(codec::connack{false, code});
   close(client_id.empty() ? fmt::format("connection refused (CONNACK {}): {}", static_cast<int>(code), why)
                           : fmt::format("connection refused (CONNACK {}) to '{}': {}", static_cast<int>(code),

@@ -1,5 +1,6 @@
 #include "network/data_uplink.hpp"
 
+#include "core/log_context.hpp"
 #include "lorawan/fcnt.hpp"
 #include "lorawan/frame/parse.hpp"
 #include "lorawan/mac/mac_codec.hpp"
@@ -239,8 +240,27 @@ void data_uplink::call_hook() {
 
 void data_uplink::drop(counter reason, std::string_view detail) {
   shard_.out.counters.add(reason);
+  if (device_) {
+    const auto& d = device_->device;
+    sort_best_first(up_.rx_metadata);
+    shard_.out.events.on_drop(
+        {.ids = {d.application_id, d.device_id, d.dev_eui, d.join_eui, to_dev_addr(frame_.header.dev_addr)},
+         .reason = std::string(to_string(reason)),
+         .detail = std::string(detail),
+         .f_cnt = frame_.header.f_cnt,
+         .rx_metadata = up_.rx_metadata,
+         .at = std::chrono::system_clock::now(),
+         .correlation_ids = up_.correlation_ids});
+  }
   const auto level = reason == counter::retransmission ? spdlog::level::debug : spdlog::level::info;
   if (!spdlog::should_log(level)) return;
+  const auto dev_addr = fmt::format("{:08X}", frame_.header.dev_addr);
+  const auto gateway = up_.rx_metadata.empty() ? std::string_view{} : up_.rx_metadata.front().gateway_id;
+  const core::log_scope scope{
+      {"application_id", device_ ? device_->device.application_id : std::string_view{}},
+      {"device_id", device_ ? device_->device.device_id : std::string_view{}},
+      {"dev_addr", dev_addr},
+      {"gateway_id", gateway}};
   const auto n = shard_.drop_log[static_cast<std::size_t>(reason)].due();
   if (!n) return;
   const auto also = core::repeat_note(*n);

@@ -54,6 +54,35 @@ struct uplink_event {
   friend bool operator==(const uplink_event&, const uplink_event&) = default;
 };
 
+// A frame of a known device that the core dropped (MIC by an older counter, counter gap, DevNonce
+// reused, ...): what an operator debugging the device wants to see. Frames of no known device
+// (unknown DevAddr, no MIC match) concern no device and raise none. `reason` is the drop counter's
+// name (network/counters.hpp), `detail` the log line's explanation.
+struct drop_event {
+  device_ids ids;
+  std::string reason;
+  std::string detail;
+  std::uint32_t f_cnt = 0;  // the frame's 16 bits as received (0 for a join-request)
+  std::vector<network::rx_metadata> rx_metadata;
+  time_point at{};
+  std::vector<std::string> correlation_ids;
+  friend bool operator==(const drop_event&, const drop_event&) = default;
+};
+
+// What happened to a gateway's connection, as the gateway hub sees it.
+enum class gateway_event_kind : std::uint8_t { connect = 1, disconnect = 2, status = 3, drop = 4 };
+
+struct gateway_event {
+  gateway_event_kind kind = gateway_event_kind::connect;
+  std::string gateway_id;
+  std::string protocol;                  // connect: "ttsv3", "ttnv2", ...
+  std::string remote_address;            // connect
+  std::string reason;                    // drop: why the gateway's message was refused
+  std::optional<gateway_status> status;  // status
+  time_point at{};
+  friend bool operator==(const gateway_event&, const gateway_event&) = default;
+};
+
 // Where the core sends application events (implemented by application::bus). Called from the
 // network core's shard threads, several at once: implementations must be thread-safe and must not
 // block (hand the event to a bounded queue and return).
@@ -64,6 +93,11 @@ class event_sink {
   virtual void on_uplink(const uplink_event& event) = 0;
   // What became of an application downlink (queued, sent, ack, nack, failed); see downlinks.hpp.
   virtual void on_downlink(const downlink_event& /*event*/) {}
+  // A frame of a known device was dropped (kept for the device's event stream, not delivered to
+  // application frontends).
+  virtual void on_drop(const drop_event& /*event*/) {}
+  // From the gateway hub (any worker, outside its lock): connect, disconnect, status, drop.
+  virtual void on_gateway(const gateway_event& /*event*/) {}
 };
 
 }  // namespace tether::network

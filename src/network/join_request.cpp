@@ -1,5 +1,6 @@
 #include "network/join_request.hpp"
 
+#include "core/log_context.hpp"
 #include "lorawan/frame/parse.hpp"
 #include "lorawan/secure_frame.hpp"
 #include "network/rx_windows.hpp"
@@ -204,8 +205,27 @@ void join_request::switch_session() {
 
 void join_request::drop(counter reason, std::string_view detail) {
   shard_.out.counters.add(reason);
+  if (device_) {
+    const auto& d = device_->device;
+    sort_best_first(up_.rx_metadata);
+    shard_.out.events.on_drop({.ids = {d.application_id, d.device_id, d.dev_eui, d.join_eui, {}},
+                               .reason = std::string(to_string(reason)),
+                               .detail = std::string(detail),
+                               .rx_metadata = up_.rx_metadata,
+                               .at = std::chrono::system_clock::now(),
+                               .correlation_ids = up_.correlation_ids});
+  }
   const auto n = shard_.drop_log[static_cast<std::size_t>(reason)].due();
   if (!n) return;
+  const auto dev_eui = fmt::format("{:016X}", frame_.dev_eui);
+  const auto join_eui = fmt::format("{:016X}", frame_.join_eui);
+  const auto gateway = up_.rx_metadata.empty() ? std::string_view{} : up_.rx_metadata.front().gateway_id;
+  const core::log_scope scope{
+      {"application_id", device_ ? device_->device.application_id : std::string_view{}},
+      {"device_id", device_ ? device_->device.device_id : std::string_view{}},
+      {"dev_eui", dev_eui},
+      {"join_eui", join_eui},
+      {"gateway_id", gateway}};
   spdlog::info("network: dropped join-request (DevEUI {:016X}, JoinEUI {:016X}, DevNonce {}): {}: {}{}",
                frame_.dev_eui, frame_.join_eui, frame_.dev_nonce, to_string(reason), detail,
                core::repeat_note(*n));

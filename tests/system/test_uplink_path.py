@@ -41,10 +41,10 @@ def device(*args):
 class Network:
     """tether serve with gateway and application listeners; gateways gw1..gw3, application app1 with devices."""
 
-    def __init__(self):
+    def __init__(self, extra_args=()):
         self.gw_port, self.app_port = free_port(), free_port()
         self.server = Server(extra_args=["--gateway-v3-listen", f"127.0.0.1:{self.gw_port}",
-                                         "--application-listen", f"127.0.0.1:{self.app_port}"])
+                                         "--application-listen", f"127.0.0.1:{self.app_port}", *extra_args])
         for gw in ("gw1", "gw2", "gw3"):
             self.cli("gateway", "create", gw)
         self.gateway_keys = {gw: self.key("--gateway", gw, "RIGHT_GATEWAY_LINK") for gw in ("gw1", "gw2", "gw3")}

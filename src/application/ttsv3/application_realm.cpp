@@ -2,6 +2,7 @@
 
 #include "application/ttsv3/downlink_json.hpp"
 #include "application/ttsv3/event_json.hpp"
+#include "core/log_context.hpp"
 #include "registry/ids.hpp"
 
 #include <fmt/format.h>
@@ -135,6 +136,7 @@ void application_realm::handle_downlinks(const application_principal& app, const
 
 void application_realm::publish_error(const std::string& application_id, const std::string& topic,
                                       std::string_view reason) {
+  const core::log_scope scope{{"application_id", application_id}};
   spdlog::warn("[application] {}: message on {} not used: {}", application_id, topic, reason);
   const nlohmann::json error = {{"topic", topic}, {"reason", reason}};
   if (publisher_) {

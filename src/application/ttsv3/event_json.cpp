@@ -162,4 +162,21 @@ std::string render_uplink(const network::uplink_event& event) {
   return out;
 }
 
+std::string render_drop(const network::drop_event& event) {
+  std::string out;
+  json_writer w(out);
+  begin_envelope(w, event.ids, event.correlation_ids, event.at);
+  w.key("drop").begin_object();
+  put(w, "reason", std::string_view(event.reason));
+  put(w, "detail", std::string_view(event.detail));
+  put(w, "f_cnt", event.f_cnt);
+  if (!event.rx_metadata.empty()) {
+    w.key("rx_metadata").begin_array();
+    for (const auto& md : event.rx_metadata) gateway::write_rx_metadata(w, md);
+    w.end_array();
+  }
+  w.end_object().end_object();
+  return out;
+}
+
 }  // namespace tether::application::ttsv3

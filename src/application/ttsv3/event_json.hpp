@@ -20,5 +20,8 @@ std::string render_uplink(const network::uplink_event& event);
 // `v3/{app}/devices/{dev}/down/{queued,sent,ack,nack,failed}`: the suffix and the JSON.
 std::string_view downlink_event_suffix(network::downlink_outcome outcome);
 std::string render_downlink_event(const network::downlink_event& event);
+// A dropped frame of the device (Tether's own; TTS shows these as events, not on MQTT): the usual
+// envelope, then "drop": {reason, detail, f_cnt, rx_metadata}.
+std::string render_drop(const network::drop_event& event);
 
 }  // namespace tether::application::ttsv3

@@ -1,10 +1,13 @@
-// The HTTP side of `tether serve` (--http-listen, --http-tls-listen): /healthz, /readyz, /metrics and
-// the admin API under /api/v1/ (http/). The servers run on the system worker and answer from atomics and
-// brief locks, so a scrape never blocks MQTT traffic. /readyz is ready when every MQTT and HTTP listener is
-// open and the database can be written.
+// The HTTP side of `tether serve` (--http-listen, --http-tls-listen): /healthz, /readyz, /metrics, the
+// admin API under /api/v1/ and the live event stream /api/v1/events (http/). The servers run on the system
+// worker and answer from atomics and brief locks, so a scrape never blocks MQTT traffic. /readyz is ready
+// when every MQTT and HTTP listener is open and the database can be written.
 
+#include "application/event_stream.hpp"
 #include "cli/serve/frontend_module.hpp"
 #include "http/api/admin_api.hpp"
+#include "http/event_access.hpp"
+#include "http/event_feed.hpp"
 #include "http/exposition.hpp"
 #include "http/readiness.hpp"
 #include "http/router.hpp"
@@ -12,6 +15,7 @@
 #include "http/tether_metrics.hpp"
 #include "mqtt/listener.hpp"
 #include "mqtt/tls_context.hpp"
+#include "storage/cursor_store.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/error.hpp>
@@ -29,7 +33,7 @@ class http_module final : public frontend_module {
  public:
   void add_flags(CLI::App& cmd) override {
     flag(cmd, "http-listen", listen_,
-         "HTTP listener for /healthz, /readyz, /metrics and the admin API /api/v1/ (empty: off)");
+         "HTTP listener for /healthz, /readyz, /metrics, the admin API and /api/v1/events (empty: off)");
     flag(cmd, "http-tls-listen", tls_listen_,
          "HTTPS listener for the same endpoints, with --tls-cert and --tls-key (empty: off)");
   }
@@ -83,6 +87,34 @@ class http_module final : public frontend_module {
     api_db_ = std::make_unique<storage::database>(ctx.database_path);
     admin_api_ = std::make_unique<http::api::admin_api>(*api_db_, ctx.keys);
     admin_api_->add_to(routes_);
+    add_event_route(ctx);
+  }
+
+  void add_event_route(serve_context& ctx) {
+    cursors_ = std::make_unique<storage::cursor_store>(ctx.database_path);
+    events_ = std::make_unique<application::event_stream>(ctx.event_log, *cursors_);
+    routes_.stream("/api/v1/events",
+                   [this, &keys = ctx.keys](const http::stream_request& r) { return open_feed(keys, r); });
+  }
+
+  http::stream_reply open_feed(registry::key_authenticator& keys, const http::stream_request& r) {
+    auto parsed = http::parse_feed_request(r);
+    if (auto* refusal = std::get_if<http::response>(&parsed)) return {std::move(*refusal), nullptr};
+    auto& req = std::get<http::feed_request>(parsed);
+    // The one access check; the admin API's key check goes here.
+    if (auto refusal = http::check_event_access(keys, req.filter, r.authorization)) {
+      return {std::move(*refusal), nullptr};
+    }
+    const auto head = events_->last_seq(req.filter.stream());
+    if (req.last_event_id && *req.last_event_id > head) {
+      return {http::json_error(
+                  400, "bad_request",
+                  fmt::format("Last-Event-ID {} is beyond the newest event ({})", *req.last_event_id, head)),
+              nullptr};
+    }
+    return {{},
+            std::make_unique<http::event_feed>(*events_, std::move(req.filter),
+                                               req.last_event_id.value_or(head))};
   }
 
   std::size_t open_servers() const {
@@ -121,6 +153,8 @@ class http_module final : public frontend_module {
   std::unique_ptr<http::api::admin_api> admin_api_;
   http::metric_sources sources_;
   std::vector<http::readiness_check> checks_;
+  std::unique_ptr<storage::cursor_store> cursors_;
+  std::unique_ptr<application::event_stream> events_;
   std::vector<std::unique_ptr<http::server>> servers_;
 };
 

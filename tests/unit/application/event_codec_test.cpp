@@ -151,5 +151,50 @@ TEST(event_codec, damaged_or_unknown_records_are_refused) {
   EXPECT_THROW(decode_event(unknown_kind, "e"), storage::storage_error);
 }
 
+TEST(event_codec, a_drop_keeps_every_field_and_names_its_application_stream) {
+  network::drop_event d;
+  d.ids = sample_ids();
+  d.reason = "replay";
+  d.detail = "counter behind the last accepted one";
+  d.f_cnt = 7;
+  d.rx_metadata = {full_metadata()};
+  d.at = at(1'795'395'725'000'000'000);
+  d.correlation_ids = {"gs:uplink:9"};
+  const application_event e = d;
+  EXPECT_EQ(round_trip(e), e);
+  EXPECT_EQ(encode_event(e)[1], 4);
+  EXPECT_EQ(stream_of(e), d.ids.application_id);
+  ASSERT_NE(ids_of(e), nullptr);
+}
+
+TEST(event_codec, every_gateway_event_keeps_every_field_in_the_gateway_stream) {
+  network::gateway_event g;
+  g.kind = network::gateway_event_kind::connect;
+  g.gateway_id = "gw1";
+  g.protocol = "ttsv3";
+  g.remote_address = "127.0.0.1:5000";
+  g.at = at(1'795'395'726'000'000'000);
+  EXPECT_EQ(round_trip(g), application_event(g));
+  EXPECT_EQ(stream_of(g), "gateway:gw1");
+  EXPECT_EQ(ids_of(g), nullptr);
+
+  network::gateway_status s;
+  s.gateway_id = "gw1";
+  s.time = at(5);
+  s.boot_time = at(6);
+  s.versions = {{"firmware", "1.2.3"}, {"model", "x"}};
+  s.antenna_locations = {full_metadata().location.value_or(network::location{})};
+  s.ips = {"10.0.0.1"};
+  s.metrics = {{"rxok", 12.5f}};
+  s.received_at = at(7);
+  g = {.kind = network::gateway_event_kind::status, .gateway_id = "gw1", .status = s, .at = at(8)};
+  EXPECT_EQ(round_trip(g), application_event(g));
+  g = {.kind = network::gateway_event_kind::drop, .gateway_id = "gw1", .reason = "malformed", .at = at(9)};
+  EXPECT_EQ(round_trip(g), application_event(g));
+  auto unknown = encode_event(g);
+  unknown[2] = 9;  // the gateway event's kind
+  EXPECT_THROW(decode_event(unknown, "e"), storage::storage_error);
+}
+
 }  // namespace
 }  // namespace tether::application
