@@ -25,6 +25,8 @@ class downlink_failure_meter final : public network::event_sink {
   void on_join(const network::join_event& event) override { next_.on_join(event); }
   void on_uplink(const network::uplink_event& event) override { next_.on_uplink(event); }
   void on_downlink(const network::downlink_event& event) override;
+  void on_drop(const network::drop_event& event) override { next_.on_drop(event); }
+  void on_gateway(const network::gateway_event& event) override { next_.on_gateway(event); }
 
   // Error name → failures so far.
   std::map<std::string, std::uint64_t> read() const;
