@@ -7,10 +7,11 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
+
+from cli_runner import Cli
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TETHER_BIN = os.environ.get("TETHER_BIN") or str(REPO_ROOT / "build" / "tether")
@@ -21,37 +22,9 @@ DEFAULT_GROUP = "gw_def_res_grp:acme01:hub:gw1"
 pytestmark = pytest.mark.skipif(not os.access(TETHER_BIN, os.X_OK), reason=f"no tether binary at {TETHER_BIN}")
 
 
-class Tether:
-    def __init__(self, data_dir):
-        self.data_dir = str(data_dir)
-
-    def run(self, *args, expect=0):
-        env = dict(os.environ)
-        env.pop("TETHER_DATA_DIR", None)
-        proc = subprocess.run([TETHER_BIN, "iot", *args, "--data-dir", self.data_dir], capture_output=True,
-                              text=True, timeout=30, env=env)
-        assert proc.returncode == expect, (
-            f"tether iot {' '.join(args)}: exit {proc.returncode}, expected {expect}\n"
-            f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
-        if expect != 0:
-            assert proc.stderr.strip(), "an error must be reported on stderr"
-        return proc
-
-    def json(self, *args):
-        return json.loads(self.run(*args, "--json").stdout)
-
-    def error(self, *args, expect):
-        """Runs a failing command and returns its one-line stderr message."""
-        proc = self.run(*args, expect=expect)
-        lines = proc.stderr.strip().splitlines()
-        if expect == 1:
-            assert len(lines) == 1, f"one clear line expected, got: {proc.stderr!r}"
-        return proc.stderr.strip()
-
-
 @pytest.fixture
 def tether(tmp_path):
-    return Tether(tmp_path / "data")
+    return Cli(tmp_path / "data", prefix=("iot",))
 
 
 @pytest.fixture

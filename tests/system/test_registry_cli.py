@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from cli_runner import Cli
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TETHER_BIN = os.environ.get("TETHER_BIN") or str(REPO_ROOT / "build" / "tether")
 
@@ -22,38 +24,9 @@ KEY_RE = re.compile(r"NNSXS\.([A-Z2-7]{39})\.([A-Z2-7]{52})")
 pytestmark = pytest.mark.skipif(not os.access(TETHER_BIN, os.X_OK), reason=f"no tether binary at {TETHER_BIN}")
 
 
-class Tether:
-    def __init__(self, data_dir):
-        self.data_dir = str(data_dir)
-
-    def run(self, *args, expect=0):
-        env = dict(os.environ)
-        env.pop("TETHER_DATA_DIR", None)
-        proc = subprocess.run([TETHER_BIN, *args, "--data-dir", self.data_dir], capture_output=True, text=True,
-                              timeout=30, env=env)
-        assert proc.returncode == expect, (
-            f"tether {' '.join(args)}: exit {proc.returncode}, expected {expect}\n"
-            f"stdout: {proc.stdout}\nstderr: {proc.stderr}")
-        if expect != 0:
-            lines = proc.stderr.strip().splitlines()
-            assert lines, "an error must be reported on stderr"
-        return proc
-
-    def json(self, *args):
-        return json.loads(self.run(*args, "--json").stdout)
-
-    def error(self, *args, expect):
-        """Runs a failing command and returns its one-line stderr message."""
-        proc = self.run(*args, expect=expect)
-        lines = proc.stderr.strip().splitlines()
-        if expect == 1:
-            assert len(lines) == 1, f"one clear line expected, got: {proc.stderr!r}"
-        return proc.stderr.strip()
-
-
 @pytest.fixture
 def tether(tmp_path):
-    return Tether(tmp_path / "data")
+    return Cli(tmp_path / "data")
 
 
 def db_bytes(data_dir):
@@ -274,12 +247,12 @@ def test_everything_persists_across_invocations(tether, tmp_path):
                                       "RIGHT_APPLICATION_ALL").stdout).group(1)
     # A new process with the same data dir, and the database file where DESIGN says it is.
     assert (Path(tether.data_dir) / "tether.db").is_file()
-    again = Tether(tether.data_dir)
+    again = Cli(tether.data_dir)
     assert again.json("gateway", "show", "gw1")["eui"] == "70B3D57ED0000001"
     assert again.json("device", "show", "app1", "dev1")["dev_eui"] == DEV_EUI
     assert again.json("key", "show", key_id)["rights"] == ["RIGHT_APPLICATION_ALL"]
     # Another data dir is another registry.
-    other = Tether(tmp_path / "other")
+    other = Cli(tmp_path / "other")
     assert other.json("gateway", "list") == []
 
 
@@ -288,7 +261,7 @@ def test_data_dir_from_environment(tmp_path):
     subprocess.run([TETHER_BIN, "application", "create", "app1"], env=env, check=True, capture_output=True,
                    timeout=30)
     assert (tmp_path / "envdata" / "tether.db").is_file()
-    assert Tether(tmp_path / "envdata").json("application", "list")[0]["application_id"] == "app1"
+    assert Cli(tmp_path / "envdata").json("application", "list")[0]["application_id"] == "app1"
 
 
 def test_missing_subcommand_is_a_usage_error(tether):
