@@ -42,7 +42,7 @@ result<created_api_key> registry_key_store::create(std::string_view org, std::st
       .bind(1, out.key.record.key)
       .bind(2, org)
       .bind_blob(3, hash_token(out.token))
-      .bind(4, std::string(role))  // a default string_view would bind NULL
+      .bind(4, role)
       .bind(5, out.key.created_at)
       .run();
   registry::bump_registry_version(db_);

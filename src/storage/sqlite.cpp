@@ -30,8 +30,9 @@ statement& statement::bind(int index, std::int64_t value) {
 }
 
 statement& statement::bind(int index, std::string_view text) {
-  if (sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8) !=
-      SQLITE_OK) {
+  // An empty text must still be text, not NULL: a default string_view has no pointer, so pass a valid one.
+  if (sqlite3_bind_text64(stmt_, index, text.empty() ? "" : text.data(), text.size(), SQLITE_TRANSIENT,
+                          SQLITE_UTF8) != SQLITE_OK) {
     fail(db_, "bind");
   }
   return *this;
