@@ -95,10 +95,6 @@ json time_json(std::optional<std::int64_t> unix_seconds) {
   return unix_seconds ? json(format_time(*unix_seconds)) : json(nullptr);
 }
 
-json ref_json(const iotp::device_ref& ref) {
-  return {{"org_id", ref.org}, {"type_id", ref.type}, {"id", ref.id}};
-}
-
 std::string ref_text(const iotp::device_ref& ref) { return ref.org + "/" + ref.type + "/" + ref.id; }
 
 namespace {

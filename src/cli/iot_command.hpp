@@ -41,7 +41,6 @@ int fail_create(std::string_view command, std::string_view subject, const iotp::
                 const boost::system::error_code& ec);
 
 nlohmann::json time_json(std::optional<std::int64_t> unix_seconds);
-nlohmann::json ref_json(const iotp::device_ref& ref);
 std::string ref_text(const iotp::device_ref& ref);  // "org/type/id"
 
 // The subcommands under `tether iot`.

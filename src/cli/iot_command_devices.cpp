@@ -20,8 +20,6 @@ namespace {
 using iotp::type_class;
 using nlohmann::json;
 
-std::string_view noun_of(type_class kind) { return kind == type_class::gateway ? "gateway" : "device"; }
-
 json registration_json(const iotp::iot_device& d) {
   return {{"source", iotp::to_string(d.source)},
           {"by", d.record.registered_by.empty() ? json(nullptr) : json(d.record.registered_by)},
@@ -38,7 +36,7 @@ json device_json(const iotp::iot_device& d) {
   const auto& r = d.record;
   json out{{"org_id", r.ref.org},
            {"type_id", r.ref.type},
-           {std::string(noun_of(r.kind)) + "_id", r.ref.id},
+           {std::string(iotp::to_string(r.kind)) + "_id", r.ref.id},
            {"class", iotp::to_string(r.kind)}};
   if (r.kind == type_class::gateway) out["role"] = iotp::to_string(r.role);
   out["groups"] = r.groups;
@@ -84,7 +82,7 @@ void print_details(storage::database&, const iotp::iot_device& d) {
   const auto& r = d.record;
   std::cout << "org_id:        " << r.ref.org << '\n'
             << "type_id:       " << r.ref.type << '\n'
-            << noun_of(r.kind) << "_id:" << std::string(r.kind == type_class::gateway ? 4 : 5, ' ')
+            << iotp::to_string(r.kind) << "_id:" << std::string(r.kind == type_class::gateway ? 4 : 5, ' ')
             << r.ref.id << '\n'
             << "class:         " << iotp::to_string(r.kind) << '\n';
   if (r.kind == type_class::gateway) std::cout << "role:          " << iotp::to_string(r.role) << '\n';
@@ -116,7 +114,7 @@ struct create_args : entity_args {
 };
 
 int create(type_class kind, const entity_spec& spec, const create_args& a) {
-  const std::string command = "iot " + std::string(noun_of(kind)) + " create";
+  const std::string command = "iot " + std::string(iotp::to_string(kind)) + " create";
   if (int rc = check_key(spec, command, a.key)) return rc;
   iotp::new_device d{.ref = ref_of(a.key), .kind = kind, .token = a.token, .groups = a.groups};
   if (kind == type_class::gateway) {
@@ -136,7 +134,7 @@ int create(type_class kind, const entity_spec& spec, const create_args& a) {
     print_json(out);
     std::cerr << token_not_shown_again << '\n';
   } else {
-    std::cout << "Created " << noun_of(kind) << ' ' << ref_text(d.ref);
+    std::cout << "Created " << iotp::to_string(kind) << ' ' << ref_text(d.ref);
     if (kind == type_class::gateway) std::cout << " (" << iotp::to_string(d.role) << ')';
     std::cout << '\n' << "token: " << created->token << '\n' << token_not_shown_again << '\n';
   }
@@ -168,14 +166,14 @@ add_create_fn create_adder(type_class kind) {
           ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     }
     add_registry_flags(cmd, a->flags);
-    const auto command = "iot " + std::string(noun_of(kind)) + " create";
+    const auto command = "iot " + std::string(iotp::to_string(kind)) + " create";
     set_registry_callback(cmd, ctx, command, [a, spec, kind] { return create(kind, *spec, *a); });
   };
 }
 
 entity_table<iotp::iot_device> device_table(type_class kind) {
   using key = const entity_key&;
-  const std::string noun(noun_of(kind));
+  const std::string noun(iotp::to_string(kind));
   return {
       .spec = {.command = "iot " + noun,
                .key = {org_part(), type_part(), device_part(noun)},

@@ -120,9 +120,8 @@ registration_result registry_directory::register_device(const device_ref& device
     const auto& gw = gateway.ref;
     stored_device d;
     d.record.ref = device;
-    d.record.groups = {gateway.groups.empty() ? default_group_of(gw.org, gw.type, gw.id)
-                                              : gateway.groups.front()};
-    d.record.registered_by = "g:" + gw.org + ":" + gw.type + ":" + gw.id;
+    d.record.groups = {default_group_of(gw.org, gw.type, gw.id)};
+    d.record.registered_by = gateway_client_id(gw.org, gw.type, gw.id);
     std::unique_lock cache_lock(cache_mutex_);
     cache_.devices[key_of(device)] = std::move(d);
     // Our own write is all that changed since the load: the cache is current without a reload.

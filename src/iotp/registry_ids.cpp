@@ -36,6 +36,12 @@ std::string default_group_of(std::string_view org, std::string_view type, std::s
   return out;
 }
 
+std::string gateway_client_id(std::string_view org, std::string_view type, std::string_view id) {
+  std::string out = "g:";
+  out.append(org).append(":").append(type).append(":").append(id);
+  return out;
+}
+
 bool is_valid_api_key(std::string_view key) noexcept {
   if (key.size() != 2 + org_length + 1 + api_key_suffix_length || !key.starts_with("a-")) return false;
   if (key[2 + org_length] != '-') return false;

@@ -29,6 +29,8 @@ bool is_valid_key_role(std::string_view role) noexcept;
 
 // "gw_def_res_grp:{org}:{type}:{id}"
 std::string default_group_of(std::string_view org, std::string_view type, std::string_view id);
+// "g:{org}:{type}:{id}": the client ID a gateway logs in with, and what an auto-registered device records.
+std::string gateway_client_id(std::string_view org, std::string_view type, std::string_view id);
 
 // Whether `key` is an API key of the form a-{org}-{10 chars} (any valid org).
 bool is_valid_api_key(std::string_view key) noexcept;

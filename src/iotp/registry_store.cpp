@@ -490,8 +490,8 @@ registration_result registry_store::register_for_gateway(const device_ref& devic
   if (!is_valid_device_id(device.type) || !is_valid_device_id(device.id))
     return registration_result::invalid_id;
   const auto& gw = gateway.ref;
-  const auto group =
-      gateway.groups.empty() ? default_group_of(gw.org, gw.type, gw.id) : gateway.groups.front();
+  // A device a gateway registers joins that gateway's default group (A4), which every gateway has.
+  const auto group = default_group_of(gw.org, gw.type, gw.id);
   storage::transaction t(db_);
   if (class_of_type(db_, device.org, device.type) != type_class::device)
     return registration_result::invalid_type;
@@ -506,7 +506,7 @@ registration_result registry_store::register_for_gateway(const device_ref& devic
   }
   new_device d{.ref = device, .kind = type_class::device, .source = registration_source::gateway};
   // No token: an auto-registered device speaks through its gateway until someone gives it one.
-  insert_device(db_, d, "", "g:" + gw.org + ":" + gw.type + ":" + gw.id, registry::unix_now());
+  insert_device(db_, d, "", gateway_client_id(gw.org, gw.type, gw.id), registry::unix_now());
   if (!insert_member(group, device)) return registration_result::failed;
   bump_registry_version(db_);
   version = registry::change_counter(db_).current();
@@ -564,12 +564,6 @@ std::vector<stored_device> registry_store::load_devices() {
   };
   add_groups("SELECT org_id, type_id, device_id, group_id FROM iot_group_members ORDER BY group_id");
   add_groups("SELECT org_id, gateway_type, gateway_id, group_id FROM iot_gateway_groups ORDER BY position");
-  return out;
-}
-
-std::vector<std::string> registry_store::load_orgs() {
-  std::vector<std::string> out;
-  for (auto& o : list_orgs()) out.push_back(std::move(o.org));
   return out;
 }
 

@@ -79,9 +79,8 @@ class registry_store {
   // At a server's start: whatever a previous run left says "connected", and it is not.
   void mark_all_disconnected(std::chrono::system_clock::time_point at);
 
-  // Every device and gateway with its groups and token hash, and every org (for the directory's cache).
+  // Every device and gateway with its groups and token hash (for the directory's cache).
   std::vector<stored_device> load_devices();
-  std::vector<std::string> load_orgs();
 
  private:
   result<void> check_org(std::string_view org);

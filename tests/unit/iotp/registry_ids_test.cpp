@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <set>
 
 namespace tether::iotp {
@@ -82,27 +81,6 @@ TEST(IotRegistryTokens, HashesAreSaltedAndMatchOnlyTheToken) {
   EXPECT_FALSE(token_matches(a, ""));
   EXPECT_FALSE(token_matches("", "secret-token"));  // auto-registered devices: no token at all
   EXPECT_FALSE(token_matches(a.substr(0, 47), "secret-token"));
-}
-
-// Where the tokens first differ must not show in the time a check takes: the check hashes the whole
-// presented token and compares the digests with CRYPTO_memcmp. A coarse bound, robust on a busy machine.
-TEST(IotRegistryTokens, CompareTimeDoesNotDependOnWhereTokensDiffer) {
-  const std::string token(36, 'a');
-  const auto stored = hash_token(token);
-  auto time_of = [&](std::string presented) {
-    const auto start = std::chrono::steady_clock::now();
-    int matches = 0;
-    for (int i = 0; i < 20000; ++i) matches += token_matches(stored, presented) ? 1 : 0;
-    EXPECT_EQ(matches, 0);
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
-  std::string first = token, last = token;
-  first.front() = 'b';
-  last.back() = 'b';
-  const double a = std::min(time_of(first), time_of(first));
-  const double b = std::min(time_of(last), time_of(last));
-  EXPECT_LT(a / b, 2.0);
-  EXPECT_LT(b / a, 2.0);
 }
 
 }  // namespace
