@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cli_runner import Cli
+from cli_runner import Cli, db_bytes
+from server_control import TETHER_BIN
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TETHER_BIN = os.environ.get("TETHER_BIN") or str(REPO_ROOT / "build" / "tether")
 KEY_RE = re.compile(r"^a-acme01-[a-z0-9]{10}$")
 TOKEN_RE = re.compile(r"^[A-Za-z0-9]{24}$")
 DEFAULT_GROUP = "gw_def_res_grp:acme01:hub:gw1"
@@ -34,10 +33,6 @@ def org(tether):
     tether.run("type", "create", "acme01", "sensor")
     tether.run("type", "create", "acme01", "hub", "--class", "gateway")
     return tether
-
-
-def db_bytes(data_dir):
-    return b"".join(p.read_bytes() for p in Path(data_dir).glob("tether.db*"))
 
 
 def db_query(data_dir, sql, *params):

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cli_runner import Cli
+from cli_runner import Cli, db_bytes
+from server_control import TETHER_BIN
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TETHER_BIN = os.environ.get("TETHER_BIN") or str(REPO_ROOT / "build" / "tether")
 
 DEV_EUI = "0004A30B001C0530"
 JOIN_EUI = "70B3D57ED0000000"
@@ -27,13 +26,6 @@ pytestmark = pytest.mark.skipif(not os.access(TETHER_BIN, os.X_OK), reason=f"no 
 @pytest.fixture
 def tether(tmp_path):
     return Cli(tmp_path / "data")
-
-
-def db_bytes(data_dir):
-    out = b""
-    for path in Path(data_dir).glob("tether.db*"):
-        out += path.read_bytes()
-    return out
 
 
 # -- gateways ---------------------------------------------------------------------------------------------
