@@ -12,7 +12,7 @@ void downlink_failure_meter::on_downlink(const network::downlink_event& event) {
     if (it == failures_.end()) it = failures_.emplace(failures_.size() < max_names ? name : "other", 0).first;
     ++it->second;
   }
-  next_.on_downlink(event);
+  event_relay::on_downlink(event);
 }
 
 std::map<std::string, std::uint64_t> downlink_failure_meter::read() const {

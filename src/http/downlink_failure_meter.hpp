@@ -7,7 +7,7 @@
 // Failures are rare, so one mutex guards the table; called from the core's shard threads.
 
 #include "network/downlinks.hpp"
-#include "network/events.hpp"
+#include "network/event_relay.hpp"
 
 #include <cstdint>
 #include <map>
@@ -16,23 +16,18 @@
 
 namespace tether::http {
 
-class downlink_failure_meter final : public network::event_sink {
+class downlink_failure_meter final : public network::event_relay {
  public:
   static constexpr std::size_t max_names = 32;
 
-  explicit downlink_failure_meter(network::event_sink& next) : next_(next) {}
+  using event_relay::event_relay;
 
-  void on_join(const network::join_event& event) override { next_.on_join(event); }
-  void on_uplink(const network::uplink_event& event) override { next_.on_uplink(event); }
   void on_downlink(const network::downlink_event& event) override;
-  void on_drop(const network::drop_event& event) override { next_.on_drop(event); }
-  void on_gateway(const network::gateway_event& event) override { next_.on_gateway(event); }
 
   // Error name → failures so far.
   std::map<std::string, std::uint64_t> read() const;
 
  private:
-  network::event_sink& next_;
   mutable std::mutex mutex_;
   std::map<std::string, std::uint64_t, std::less<>> failures_;
 };

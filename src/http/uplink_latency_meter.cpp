@@ -13,7 +13,7 @@ void uplink_latency_meter::on_uplink(const network::uplink_event& event) {
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
     latency_us_.observe(us > 0 ? static_cast<std::uint64_t>(us) : 0);
   }
-  next_.on_uplink(event);
+  event_relay::on_uplink(event);
 }
 
 }  // namespace tether::http

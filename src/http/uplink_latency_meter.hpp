@@ -6,25 +6,20 @@
 // from the core's shard threads.
 
 #include "core/histogram.hpp"
-#include "network/events.hpp"
+#include "network/event_relay.hpp"
 
 namespace tether::http {
 
-class uplink_latency_meter final : public network::event_sink {
+class uplink_latency_meter final : public network::event_relay {
  public:
-  explicit uplink_latency_meter(network::event_sink& next) : next_(next) {}
+  using event_relay::event_relay;
 
-  void on_join(const network::join_event& event) override { next_.on_join(event); }
   void on_uplink(const network::uplink_event& event) override;
-  void on_downlink(const network::downlink_event& event) override { next_.on_downlink(event); }
-  void on_drop(const network::drop_event& event) override { next_.on_drop(event); }
-  void on_gateway(const network::gateway_event& event) override { next_.on_gateway(event); }
 
   // Microseconds.
   const core::histogram& latency() const noexcept { return latency_us_; }
 
  private:
-  network::event_sink& next_;
   core::histogram latency_us_{1000,   5000,   10000,  25000,   50000,   100000, 200000,
                               250000, 300000, 500000, 1000000, 2500000, 5000000};
 };

@@ -5,6 +5,7 @@
 #include "gateway/hub.hpp"
 #include "http/downlink_failure_meter.hpp"
 #include "http/exposition.hpp"
+#include "http/uplink_latency_meter.hpp"
 #include "storage/group_commit_stats.hpp"
 
 #include <gtest/gtest.h>
@@ -63,8 +64,29 @@ class counting_sink : public network::event_sink {
   void on_join(const network::join_event&) override { ++events; }
   void on_uplink(const network::uplink_event&) override { ++events; }
   void on_downlink(const network::downlink_event&) override { ++events; }
+  void on_drop(const network::drop_event&) override { ++events; }
+  void on_gateway(const network::gateway_event&) override { ++events; }
   int events = 0;
 };
+
+// Each kind of event once through a measure: all five must reach the next sink (a measure that
+// swallowed drops once kept them from the event stream).
+template <class Meter>
+int handed_on() {
+  counting_sink next;
+  Meter meter(next);
+  meter.on_join({});
+  meter.on_uplink({});
+  meter.on_downlink({});
+  meter.on_drop({});
+  meter.on_gateway({});
+  return next.events;
+}
+
+TEST(tether_metrics, measures_hand_every_event_kind_on) {
+  EXPECT_EQ(handed_on<downlink_failure_meter>(), 5);
+  EXPECT_EQ(handed_on<uplink_latency_meter>(), 5);
+}
 
 network::downlink_event failed(std::string name) {
   network::downlink_event e;
