@@ -40,11 +40,7 @@ void decode_all_ways(const frame& f, std::span<const std::uint8_t> body) {
   for (const auto version : {protocol_version::v3_1, protocol_version::v3_1_1, protocol_version::v5}) {
     for (const decode_fn decode : {&decode_client_packet, &decode_server_packet}) {
       const auto p = decode(f.first_byte, body, version);
-      if (p) {
-        check_round_trip(*p, version, decode);
-      } else if (!is_failure(reason_for(p.error()))) {
-        fail("a decode error maps to a success reason code");
-      }
+      if (p) check_round_trip(*p, version, decode);
     }
   }
 }

@@ -1,7 +1,7 @@
 // libFuzzer target for MQTT 5 property lists and AUTH. The input becomes the tail of a body behind fixed,
 // valid heads (AUTH, DISCONNECT, PUBACK, PUBLISH, CONNECT, SUBSCRIBE, CONNACK, SUBACK, UNSUBACK), so that
 // the fuzzer spends its time in the property parser instead of in the fixed headers. Every packet that
-// decodes is encoded again and must decode to the same value; every error must map to a failure code.
+// decodes is encoded again and must decode to the same value.
 
 #include "mqtt/codec/decoder.hpp"
 #include "mqtt/codec/encoder.hpp"
@@ -52,10 +52,7 @@ void check(const head& h, std::span<const std::uint8_t> tail) {
   body.insert(body.end(), tail.begin(), tail.end());
   const auto decode = h.from_server ? &decode_server_packet : &decode_client_packet;
   const auto p = decode(h.first_byte, body, v5);
-  if (!p) {
-    if (!is_failure(reason_for(p.error()))) fail("a decode error maps to a success reason code");
-    return;
-  }
+  if (!p) return;
   std::string wire;
   encode(*p, v5, wire);
   const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size());

@@ -75,7 +75,9 @@ struct packet_writer {
     if (v5()) {
       put_fixed_header(out, header(packet_type::connack), 2 + property_list_size(c.properties));
       put_u8(out, present ? 1 : 0);
-      put_u8(out, static_cast<std::uint8_t>(c.reason));
+      // A refusal given as a 3.1.1 return code (what realms decide) goes out as its 5.0 reason code.
+      const auto reason = c.reason != reason_code::success ? c.reason : to_reason_code(c.code);
+      put_u8(out, static_cast<std::uint8_t>(reason));
       put_properties(out, c.properties);
       return;
     }
@@ -194,13 +196,6 @@ void encode_publish(std::string_view topic, std::string_view payload, std::uint8
 
 std::size_t publish_wire_size(std::size_t topic_size, std::size_t payload_size, std::uint8_t qos) noexcept {
   const std::size_t body = publish_body_size(topic_size, payload_size, qos);
-  return 1 + remaining_length_size(body) + body;
-}
-
-std::size_t publish_wire_size(std::size_t topic_size, std::size_t payload_size, std::uint8_t qos,
-                              protocol_version version, const property_set& properties) noexcept {
-  if (version != protocol_version::v5) return publish_wire_size(topic_size, payload_size, qos);
-  const std::size_t body = publish_body_size(topic_size, payload_size, qos) + property_list_size(properties);
   return 1 + remaining_length_size(body) + body;
 }
 

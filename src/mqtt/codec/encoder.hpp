@@ -21,9 +21,7 @@ void encode_publish(std::string_view topic, std::string_view payload, std::uint8
                     std::uint16_t packet_id, protocol_version version, const property_set& properties,
                     std::string& out);
 
-// Bytes a PUBLISH of these sizes takes on the wire (for buffer limits); the first form is MQTT 3.1.1's.
+// Bytes an MQTT 3.1.1 PUBLISH of these sizes takes on the wire (for buffer limits).
 std::size_t publish_wire_size(std::size_t topic_size, std::size_t payload_size, std::uint8_t qos) noexcept;
-std::size_t publish_wire_size(std::size_t topic_size, std::size_t payload_size, std::uint8_t qos,
-                              protocol_version version, const property_set& properties) noexcept;
 
 }  // namespace tether::mqtt::codec

@@ -73,8 +73,8 @@ struct connect {
 
 struct connack {
   bool session_present = false;
-  connack_code code = connack_code::accepted;  // MQTT 3.1/3.1.1 only
-  reason_code reason = reason_code::success;   // MQTT 5 only
+  connack_code code = connack_code::accepted;  // MQTT 3.1/3.1.1; in 5.0 sent as to_reason_code(code)
+  reason_code reason = reason_code::success;   // MQTT 5 only; when set, wins over `code`
   property_set properties;
 
   bool operator==(const connack&) const = default;

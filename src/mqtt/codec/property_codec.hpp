@@ -14,7 +14,9 @@ enum class property_context : std::uint8_t {
   connect,
   will,
   connack,
-  publish,              // from a client: one Subscription Identifier at most
+  // From a client: one Subscription Identifier at most. [MQTT-3.3.4-6] forbids it there, but Mosquitto's
+  // conformance data answers it with a PUBACK, so it is accepted as there.
+  publish,
   publish_from_server,  // to a client: one Subscription Identifier per matching subscription
   ack,                  // PUBACK, PUBREC, PUBREL, PUBCOMP
   subscribe,
