@@ -14,7 +14,7 @@ std::string subject_of(const entity_spec& spec, const entity_key& key) {
     if (!joined.empty()) joined += '/';
     joined += part;
   }
-  return (spec.subject_noun.empty() ? entity_name(spec) : spec.subject_noun) + " " + in_quotes(joined);
+  return (spec.subject_noun.empty() ? entity_name(spec) : spec.subject_noun) + " " + registry::quoted(joined);
 }
 
 CLI::App& add_entity_verb(CLI::App& parent, const entity_spec& spec, const std::string& verb,
@@ -33,7 +33,7 @@ int check_key(const entity_spec& spec, std::string_view command, const entity_ke
   for (std::size_t i = 0; i < key.size(); ++i) {
     const auto& part = spec.key.at(i);
     if (!part.valid || part.valid(key[i])) continue;
-    const auto subject = part.noun + " " + in_quotes(key[i]);
+    const auto subject = part.noun + " " + registry::quoted(key[i]);
     if (part.rule.empty()) return fail(command, subject, registry::registry_error::invalid_id);
     return fail(command, subject + ": invalid ID: " + part.rule, 2);
   }
@@ -69,7 +69,7 @@ void add_stored_verb(CLI::App& parent, command_context& ctx, std::shared_ptr<con
 std::string scope_subject(const entity_spec& spec, const entity_key& scope) {
   if (spec.scope.subject) return spec.scope.subject(scope);
   if (scope.empty()) return entity_name(spec);
-  return spec.key.at(scope.size() - 1).noun + " " + in_quotes(scope.back());
+  return spec.key.at(scope.size() - 1).noun + " " + registry::quoted(scope.back());
 }
 
 nlohmann::json deleted_json(const entity_spec& spec, const entity_key& key) {

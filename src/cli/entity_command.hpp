@@ -77,21 +77,6 @@ struct entity_table {
   std::function<registry::result<void>(storage::database&, const entity_key& key)> remove;
 };
 
-// Store operations for entities named by one ID (gateway_store, application_store, key_store).
-template <class Store>
-auto get_by_id(storage::database& db, const entity_key& key) {
-  return Store(db).get(key.at(0));
-}
-template <class Store>
-auto remove_by_id(storage::database& db, const entity_key& key) {
-  return Store(db).remove(key.at(0));
-}
-// A list of every entity of a store without a scope (gateways, applications).
-template <class Store, class T>
-registry::result<std::vector<T>> list_every(storage::database& db, const entity_key&) {
-  return Store(db).list();
-}
-
 // What every entity subcommand parses: --data-dir/--json and the key parts (or the list's scope).
 struct entity_args {
   registry_flags flags;

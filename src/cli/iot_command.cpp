@@ -83,9 +83,10 @@ int fail_iot(std::string_view command, std::string_view subject, const boost::sy
 int fail_create(std::string_view command, std::string_view subject, const iotp::device_ref& ref,
                 const boost::system::error_code& ec) {
   if (ec == iot_error::unknown_org)
-    return fail(command, "organization " + in_quotes(ref.org) + " does not exist", 1);
+    return fail(command, "organization " + registry::quoted(ref.org) + " does not exist", 1);
   if (ec == iot_error::unknown_type) {
-    return fail(command, "device type " + in_quotes(ref.type) + " does not exist in organization " + ref.org,
+    return fail(command,
+                "device type " + registry::quoted(ref.type) + " does not exist in organization " + ref.org,
                 1);
   }
   return fail_iot(command, subject, ec);
@@ -178,7 +179,7 @@ void add_type_create(CLI::App& parent, command_context& ctx, std::shared_ptr<con
     const char* command = "iot type create";
     if (int rc = check_key(*spec, command, a->key)) return rc;
     auto kind = iotp::parse_type_class(a->cls);
-    if (!kind) return fail_iot(command, "--class " + in_quotes(a->cls), iot_error::invalid_class);
+    if (!kind) return fail_iot(command, "--class " + registry::quoted(a->cls), iot_error::invalid_class);
     auto db = open_registry(a->flags.data_dir);
     auto created = iotp::registry_store(*db).create_type(a->key[0], a->key[1], *kind);
     if (!created)

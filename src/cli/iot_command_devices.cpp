@@ -119,7 +119,7 @@ int create(type_class kind, const entity_spec& spec, const create_args& a) {
   iotp::new_device d{.ref = ref_of(a.key), .kind = kind, .token = a.token, .groups = a.groups};
   if (kind == type_class::gateway) {
     auto role = iotp::parse_gateway_role(a.role);
-    if (!role) return fail(command, "--role " + in_quotes(a.role) + ": use standard or privileged", 2);
+    if (!role) return fail(command, "--role " + registry::quoted(a.role) + ": use standard or privileged", 2);
     d.role = *role;
   }
   if (!a.token.empty() && !iotp::is_valid_token(a.token)) {

@@ -37,7 +37,7 @@ void add_org_positional(CLI::App& cmd, entity_key& values) {
 
 int check_org(std::string_view command, entity_key& values) {
   if (iotp::is_valid_org(values.at(0))) return 0;
-  return fail_iot(command, "organization " + in_quotes(values[0]), iot_error::invalid_org);
+  return fail_iot(command, "organization " + registry::quoted(values[0]), iot_error::invalid_org);
 }
 
 void add_key_create(CLI::App& parent, command_context& ctx, std::shared_ptr<const entity_spec> spec) {
@@ -56,14 +56,16 @@ void add_key_create(CLI::App& parent, command_context& ctx, std::shared_ptr<cons
     auto org = a->key;
     if (int rc = check_org(command, org)) return rc;
     if (!a->role.empty() && !iotp::is_valid_key_role(a->role)) {
-      return fail(command,
-                  "--role " + in_quotes(a->role) + ": use 1 to 64 of A-Z, 0-9 and '_', e.g. PD_STANDARD_APP",
-                  2);
+      return fail(
+          command,
+          "--role " + registry::quoted(a->role) + ": use 1 to 64 of A-Z, 0-9 and '_', e.g. PD_STANDARD_APP",
+          2);
     }
     auto db = open_registry(a->flags.data_dir);
     auto created = iotp::registry_key_store(*db).create(org[0], a->role);
     if (!created)
-      return fail_create(command, "organization " + in_quotes(org[0]), {org[0], "", ""}, created.error());
+      return fail_create(command, "organization " + registry::quoted(org[0]), {org[0], "", ""},
+                         created.error());
     if (a->flags.json) {
       json out = key_json(created->key);
       out["token"] = created->token;
@@ -90,7 +92,7 @@ entity_table<iotp::iot_api_key> key_table() {
                         .remove = "Revoke an API key"},
                .scope = {.add_flags = add_org_positional,
                          .resolve = check_org,
-                         .subject = [](key k) { return "organization " + in_quotes(k.at(0)); }},
+                         .subject = [](key k) { return "organization " + registry::quoted(k.at(0)); }},
                .empty_text = [](key k) { return "No API keys in organization " + k.at(0) + "."; },
                .deleted_text = [](key k) { return "Revoked API key " + k[0]; }},
       .to_json = key_json,
@@ -179,15 +181,15 @@ void add_member_verb(CLI::App& parent, command_context& ctx, const entity_spec& 
     auto done = join ? store.add_member(a->key[1], device) : store.remove_member(a->key[1], device);
     if (!done) {
       if (done.error() == iot_error::unknown_group) {
-        return fail(command, "resource group " + in_quotes(a->key[1]) + " does not exist", 1);
+        return fail(command, "resource group " + registry::quoted(a->key[1]) + " does not exist", 1);
       }
       if (done.error() == iot_error::not_found) {
         return fail(command,
-                    join ? "device " + in_quotes(ref_text(device)) + " not found"
-                         : "device " + in_quotes(ref_text(device)) + " is not in group " + a->key[1],
+                    join ? "device " + registry::quoted(ref_text(device)) + " not found"
+                         : "device " + registry::quoted(ref_text(device)) + " is not in group " + a->key[1],
                     1);
       }
-      return fail_iot(command, "device " + in_quotes(ref_text(device)), done.error());
+      return fail_iot(command, "device " + registry::quoted(ref_text(device)), done.error());
     }
     json out{{join ? "added" : "removed",
               {{"org_id", device.org},

@@ -62,14 +62,14 @@ int owner_scope(std::string_view command, entity_key& values) {
   }
   values.resize(2);
   if (values.at(0).empty() == values.at(1).empty()) {
-    return fail(command, "give exactly one of --gateway ID or --application ID", 2);
+    return fail(command, "give exactly one of --gateway ID, --application ID or --admin", 2);
   }
   const auto kind = values[0].empty() ? registry::entity_kind::application : registry::entity_kind::gateway;
   const std::string id = values[0].empty() ? values[1] : values[0];
   values[0] = registry::to_string(kind);
   values[1] = id;
   if (!registry::is_valid_id(id))
-    return fail(command, values[0] + " " + in_quotes(id), registry::registry_error::invalid_id);
+    return fail(command, values[0] + " " + registry::quoted(id), registry::registry_error::invalid_id);
   return 0;
 }
 

@@ -1,10 +1,10 @@
 #include "cli/registry_cli.hpp"
 
-#include "lorawan/band/frequency_plan.hpp"
+#include "core/rfc3339.hpp"
 #include "storage/migrations.hpp"
 #include "storage/paths.hpp"
 
-#include <ctime>
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 
@@ -66,25 +66,7 @@ int report(bool as_json, const nlohmann::json& value, const std::string& text) {
 }
 
 std::string format_time(std::int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
-std::string in_quotes(std::string_view value) { return "'" + std::string(value) + "'"; }
-
-int check_frequency_plan(std::string_view command, const std::string& id) {
-  if (lorawan::band::find_frequency_plan(id)) return 0;
-  std::string known;
-  for (const auto& plan : lorawan::band::frequency_plan_ids()) {
-    if (!known.empty()) known += ", ";
-    known += plan;
-  }
-  return fail(command,
-              "--frequency-plan " + in_quotes(id) + ": unknown frequency plan (known: " + known + ")", 2);
+  return core::to_rfc3339(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)));
 }
 
 }  // namespace tether::cli

@@ -62,10 +62,5 @@ void print_json(const nlohmann::json& value);
 int report(bool as_json, const nlohmann::json& value, const std::string& text);
 // "2024-05-01T12:00:00Z"
 std::string format_time(std::int64_t unix_seconds);
-// "'value'" for messages.
-std::string in_quotes(std::string_view value);
-
-// Checks that a frequency plan is one the LoRaWAN layer knows; prints and returns 2 if not, else 0.
-int check_frequency_plan(std::string_view command, const std::string& id);
 
 }  // namespace tether::cli
