@@ -96,32 +96,19 @@ result<end_device> device_store::update(end_device d) {
   storage::transaction t(db_);
   auto current = get(d.application_id, d.device_id);
   if (!current) return current.error();
-  if (d.join_eui && d.dev_eui) {
-    auto s = db_.prepare(
-        "SELECT 1 FROM end_devices WHERE join_eui = ? AND dev_eui = ? AND NOT (application_id = ? AND "
-        "device_id = ?)");
-    s.bind_blob(1, d.join_eui->view()).bind_blob(2, d.dev_eui->view());
-    s.bind(3, d.application_id).bind(4, d.device_id);
-    if (s.step()) return registry_error::eui_in_use;
-  }
-  d.created_at = current->created_at;
+  current->lorawan_version = d.lorawan_version;
+  current->cls = d.cls;
+  current->frequency_plan_id = d.frequency_plan_id;
+  current->name = d.name;
   auto s = db_.prepare(
-      "UPDATE end_devices SET activation = ?, dev_eui = ?, join_eui = ?, app_key = ?, dev_addr = ?, "
-      "nwk_s_key = ?, app_s_key = ?, lorawan_version = ?, device_class = ?, frequency_plan_id = ?, name = ? "
+      "UPDATE end_devices SET lorawan_version = ?, device_class = ?, frequency_plan_id = ?, name = ? "
       "WHERE application_id = ? AND device_id = ?");
-  s.bind(1, to_string(d.activation));
-  bind_optional(s, 2, d.dev_eui);
-  bind_optional(s, 3, d.join_eui);
-  bind_optional(s, 4, d.app_key);
-  bind_optional(s, 5, d.dev_addr);
-  bind_optional(s, 6, d.nwk_s_key);
-  bind_optional(s, 7, d.app_s_key);
-  s.bind(8, d.lorawan_version).bind(9, to_string(d.cls)).bind(10, d.frequency_plan_id).bind(11, d.name);
-  s.bind(12, d.application_id).bind(13, d.device_id);
+  s.bind(1, current->lorawan_version).bind(2, to_string(current->cls)).bind(3, current->frequency_plan_id);
+  s.bind(4, current->name).bind(5, d.application_id).bind(6, d.device_id);
   s.run();
   bump_registry_version(db_);
   t.commit();
-  return d;
+  return *current;
 }
 
 result<end_device> device_store::get(std::string_view application_id, std::string_view device_id) {

@@ -17,7 +17,8 @@ class device_store {
 
   // Validates; unknown_application, already_exists, eui_in_use.
   result<end_device> create(end_device d);
-  // Replaces everything but the IDs and created_at; validates; not_found, eui_in_use.
+  // Changes what may change after creation: LoRaWAN version, class, frequency plan and name (keys and
+  // activation are fixed); validates; not_found.
   result<end_device> update(end_device d);
   result<end_device> get(std::string_view application_id, std::string_view device_id);
   // unknown_application; ordered by device ID.

@@ -61,21 +61,30 @@ TEST_F(RegistryKeysOwned, RefusesBadOwnersAndRights) {
   EXPECT_EQ(keys.list({entity_kind::gateway, "gw9"}).error(), registry_error::unknown_gateway);
 }
 
+// An application key and an admin key (which lives in a table of its own): the ID is stored, the
+// secret only as its hash.
 TEST_F(RegistryKeysOwned, OnlyTheHashIsStored) {
   auto created = key_store(*db_).create(app1, {right::application_all});
+  auto admin = key_store(*db_).create({entity_kind::admin, ""}, {right::admin_all});
   ASSERT_TRUE(created);
-  auto secret = parse_key(created->full_key)->secret;
+  ASSERT_TRUE(admin);
   db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
   std::string bytes;
   for (auto suffix : {"", "-wal"}) {
     std::ifstream in(path() + suffix, std::ios::binary);
     bytes.append(std::istreambuf_iterator<char>(in), {});
   }
-  EXPECT_NE(bytes.find(created->key.key_id), std::string::npos);
-  EXPECT_EQ(bytes.find(secret), std::string::npos);
   auto stored = key_store(*db_).load_all();
-  ASSERT_EQ(stored.size(), 1u);
-  EXPECT_EQ(stored[0].secret_hash, hash_secret(secret));
+  ASSERT_EQ(stored.size(), 2u);
+  for (const auto* key : {&*created, &*admin}) {
+    const auto secret = parse_key(key->full_key)->secret;
+    EXPECT_NE(bytes.find(key->key.key_id), std::string::npos);
+    EXPECT_EQ(bytes.find(secret), std::string::npos);
+    const auto it = std::find_if(stored.begin(), stored.end(),
+                                 [&](const auto& s) { return s.key.key_id == key->key.key_id; });
+    ASSERT_NE(it, stored.end());
+    EXPECT_EQ(it->secret_hash, hash_secret(secret));
+  }
 }
 
 TEST_F(RegistryKeysOwned, Authenticates) {
