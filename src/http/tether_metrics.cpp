@@ -2,6 +2,7 @@
 
 #include "gateway/gateway_realm.hpp"
 #include "gateway/hub.hpp"
+#include "http/api/admin_api.hpp"
 #include "http/downlink_failure_meter.hpp"
 #include "http/exposition.hpp"
 #include "http/server.hpp"
@@ -205,6 +206,16 @@ void write_http_metrics(exposition& out, const std::vector<const server_stats*>&
       &server_stats::streams_cut_slow);
 }
 
+void write_admin_api_metrics(exposition& out, const api::admin_api_stats& stats) {
+  constexpr std::string_view name = "tether_http_admin_api_requests_total";
+  out.family(name, metric_type::counter, "Admin API requests by outcome");
+  out.sample(name, {{"outcome", "served"}}, load(stats.served));
+  out.sample(name, {{"outcome", "unauthorized"}}, load(stats.unauthorized));
+  out.sample(name, {{"outcome", "forbidden"}}, load(stats.forbidden));
+  out.sample(name, {{"outcome", "rejected"}}, load(stats.rejected));
+  out.sample(name, {{"outcome", "failed"}}, load(stats.failed));
+}
+
 std::string render_metrics(const metric_sources& sources) {
   exposition out;
   out.family("tether_build_info", metric_type::gauge, "Always 1; the version is a label");
@@ -215,6 +226,7 @@ std::string render_metrics(const metric_sources& sources) {
   if (sources.network) write_network_metrics(out, *sources.network);
   write_histogram_metrics(out, sources.measures);
   write_http_metrics(out, sources.http);
+  if (sources.admin_api) write_admin_api_metrics(out, *sources.admin_api);
   return out.take();
 }
 

@@ -4,9 +4,10 @@
 // gateway hub (gateways connected; drops summed over gateways by `reason`), the network core's counters
 // (uplinks, joins and downlinks by `outcome`, drops by `reason`, downlink failures by TTS `error` name),
 // histograms of uplink latency and of the stores' group commits (label `store`), and the HTTP server's
-// own. Labels are bounded: realm names, reasons, codes, error names and outcomes only, never a device,
-// client or gateway. Rendering reads atomics and takes the hub's, the brokers' and each session's locks
-// briefly (one at a time per session); it allocates only the text it returns.
+// own and its admin API's requests by outcome. Labels are bounded: realm names, reasons, codes, error names
+// and outcomes only, never a device, client or gateway. Rendering reads atomics and takes the hub's, the
+// brokers' and each session's locks briefly (one at a time per session); it allocates only the text it
+// returns.
 
 #include <functional>
 #include <string>
@@ -27,6 +28,10 @@ class histogram;
 }
 namespace tether::storage {
 struct group_commit_stats;
+}
+
+namespace tether::http::api {
+struct admin_api_stats;
 }
 
 namespace tether::http {
@@ -50,6 +55,7 @@ struct metric_sources {
   gateway::hub* hub = nullptr;
   network::server* network = nullptr;
   std::vector<const server_stats*> http;  // the HTTP servers (plain, TLS)
+  const api::admin_api_stats* admin_api = nullptr;
   core_measures measures;
   std::string version;
 };
@@ -63,6 +69,8 @@ void write_network_metrics(exposition& out, const network::server& network);
 // Downlink failures by error name; uplink latency and group commits, as histograms in seconds and changes.
 void write_histogram_metrics(exposition& out, const core_measures& measures);
 void write_http_metrics(exposition& out, const std::vector<const server_stats*>& servers);
+// Admin API requests by `outcome`: served, unauthorized, forbidden, rejected, failed.
+void write_admin_api_metrics(exposition& out, const api::admin_api_stats& stats);
 
 // All of the above, with tether_build_info.
 std::string render_metrics(const metric_sources& sources);

@@ -201,6 +201,36 @@ def test_read_only_key_cannot_write_403(net):
     assert net.api("GET", "gateways/ro-gw")[0] == 404
 
 
+def test_read_only_key_cannot_write_devices_403(net):
+    created = net.api("POST", "applications", {"application_id": "ro-app"})
+    assert created[0] == 201, created
+    device = {"device_id": "ro-dev", "dev_eui": "0004A30B001C05F0", "join_eui": "70B3D57ED0000000",
+              "app_key": "2B7E151628AED2A6ABF7158809CF4F3C"}
+    assert net.api("POST", "applications/ro-app/devices", device)[0] == 201
+    for method, path, body in [("POST", "applications/ro-app/devices", dict(device, device_id="ro-dev2")),
+                               ("PATCH", "applications/ro-app/devices/ro-dev", {"class": "C"}),
+                               ("DELETE", "applications/ro-app/devices/ro-dev", None)]:
+        status, err, _ = net.api(method, path, body, key="reader")
+        assert (status, err["error"]) == (403, "forbidden"), (method, path)
+    assert net.api("GET", "applications/ro-app/devices/ro-dev")[1]["class"] == "A"
+    # An unknown application is 404 for every method.
+    for method, body in [("GET", None), ("PATCH", {"name": "x"}), ("DELETE", None)]:
+        assert net.api(method, "applications/no-app", body)[0] == 404, method
+
+
+def test_admin_api_requests_are_counted_by_outcome(net):
+    assert net.api("GET", "gateways", key=None)[0] == 401
+    conn = http.client.HTTPConnection("127.0.0.1", net.http_port, timeout=5)
+    try:
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode()
+    finally:
+        conn.close()
+    counts = dict(re.findall(r'^tether_http_admin_api_requests_total\{outcome="(\w+)"\} (\d+)$', text, re.M))
+    assert set(counts) == {"served", "unauthorized", "forbidden", "rejected", "failed"}, text
+    assert int(counts["unauthorized"]) >= 1 and int(counts["served"]) >= 1
+
+
 def test_bad_bodies_are_400(net):
     cases = [
         ("{not json", "malformed_json"),

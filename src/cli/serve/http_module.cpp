@@ -87,6 +87,7 @@ class http_module final : public frontend_module {
     api_db_ = std::make_unique<storage::database>(ctx.database_path);
     admin_api_ = std::make_unique<http::api::admin_api>(*api_db_, ctx.keys);
     admin_api_->add_to(routes_);
+    sources_.admin_api = &admin_api_->stats();
     add_event_route(ctx);
   }
 

@@ -27,7 +27,8 @@ namespace tether::http::api {
 
 constexpr std::string_view api_prefix = "/api/v1/";
 
-// Requests by how they ended, for /metrics; refusals are also logged (at most one line a second).
+// Requests by how they ended, for /metrics (tether_http_admin_api_requests_total); refusals are also logged
+// (at most one line a second).
 struct admin_api_stats {
   std::atomic<std::uint64_t> served{0};        // 2xx
   std::atomic<std::uint64_t> unauthorized{0};  // 401: no key, or not an admin key

@@ -5,7 +5,7 @@
 //   GET, POST               applications               GET, PATCH, DELETE  applications/{id}
 //   GET, POST               applications/{id}/devices  GET, PATCH, DELETE  applications/{id}/devices/{dev}
 //   GET, POST               gateways/{id}/keys, applications/{id}/keys, admin/keys
-//   GET, DELETE             keys/{key_id}
+//   GET, PATCH, DELETE      keys/{key_id} (PATCH: its name)
 
 #include "http/api/admin_api.hpp"
 #include "registry/rights.hpp"
