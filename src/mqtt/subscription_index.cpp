@@ -119,29 +119,29 @@ subscription_index::worker_view& subscription_index::view(std::size_t worker) {
   return v;
 }
 
-void subscription_index::add_all(const node& n, std::uint64_t& next_share,
-                                 std::vector<subscriber_match>& out) {
+// Each share advances by one member per message, whatever the other shares do.
+void subscription_index::add_all(const node& n, std::uint64_t turn, std::vector<subscriber_match>& out) {
   for (const auto& s : n.subscribers) add_match(out, s);
-  for (const auto& sh : n.shares) add_match(out, sh.members[next_share++ % sh.members.size()]);
+  for (const auto& sh : n.shares) add_match(out, sh.members[turn % sh.members.size()]);
 }
 
 void subscription_index::collect(const node& n, std::string_view topic, std::size_t pos, bool first_level,
-                                 std::uint64_t& next_share, std::vector<subscriber_match>& out) {
+                                 std::uint64_t turn, std::vector<subscriber_match>& out) {
   // '$' topics are not matched by a wildcard in the first level [MQTT-4.7.2-1].
   bool dollar = first_level && !topic.empty() && topic[0] == '$';
   if (!dollar) {
-    if (auto hash = n.children.find("#"); hash != n.children.end()) add_all(*hash->second, next_share, out);
+    if (auto hash = n.children.find("#"); hash != n.children.end()) add_all(*hash->second, turn, out);
   }
   std::size_t next = 0;
   auto level = level_at(topic, pos, next);
   auto visit = [&](const node& child) {
     if (next == std::string_view::npos) {
-      add_all(child, next_share, out);
+      add_all(child, turn, out);
       // "a/#" also matches "a" [MQTT-4.7.1-2].
       if (auto hash = child.children.find("#"); hash != child.children.end())
-        add_all(*hash->second, next_share, out);
+        add_all(*hash->second, turn, out);
     } else {
-      collect(child, topic, next, false, next_share, out);
+      collect(child, topic, next, false, turn, out);
     }
   };
   if (auto exact = n.children.find(std::string(level)); exact != n.children.end()) visit(*exact->second);
@@ -154,7 +154,7 @@ void subscription_index::match(std::string_view topic, std::size_t worker,
                                std::vector<subscriber_match>& out) {
   out.clear();
   auto& v = view(worker);
-  collect(*v.root, topic, 0, true, v.next_share, out);
+  collect(*v.root, topic, 0, true, v.next_share++, out);
   if (out.size() < 2) return;
   // Overlapping subscriptions of one session: deliver once, at the highest QoS.
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {

@@ -64,15 +64,15 @@ class subscription_index {
   struct alignas(64) worker_view {
     std::uint64_t version = ~std::uint64_t{0};
     node_ptr root;
-    std::uint64_t next_share = 0;  // round-robin position among a share's members
+    std::uint64_t next_share = 0;  // round-robin turn: one step per matched topic
   };
 
   template <class Change>
   void update(std::string_view filter, Change change);
   worker_view& view(std::size_t worker);
   static void collect(const node& n, std::string_view topic, std::size_t pos, bool first_level,
-                      std::uint64_t& next_share, std::vector<subscriber_match>& out);
-  static void add_all(const node& n, std::uint64_t& next_share, std::vector<subscriber_match>& out);
+                      std::uint64_t turn, std::vector<subscriber_match>& out);
+  static void add_all(const node& n, std::uint64_t turn, std::vector<subscriber_match>& out);
 
   std::mutex write_mutex_;
   node_ptr root_;
