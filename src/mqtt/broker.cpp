@@ -104,17 +104,20 @@ void broker::drop_subscriptions(session& s) {
 }
 
 std::vector<message_ptr> broker::subscribe(const std::shared_ptr<session>& s, const std::string& filter,
-                                           std::uint8_t qos) {
-  s->set_subscription(filter, qos);
-  if (s->journaled()) journal_->subscribed(s->client_id(), filter, qos);
-  index_.add(filter, s, qos);
-  return retained_.matching(filter);
+                                           std::uint8_t qos, std::string_view share_group) {
+  const auto key = subscription_index::shared_filter(share_group, filter);
+  s->set_subscription(key, qos);
+  if (s->journaled()) journal_->subscribed(s->client_id(), key, qos);
+  index_.add(key, s, qos);
+  return retained_.matching(subscription_index::split_shared(key).second);
 }
 
-void broker::unsubscribe(const std::shared_ptr<session>& s, const std::string& filter) {
-  if (!s->erase_subscription(filter)) return;
-  if (s->journaled()) journal_->unsubscribed(s->client_id(), filter);
-  index_.remove(filter, s.get());
+void broker::unsubscribe(const std::shared_ptr<session>& s, const std::string& filter,
+                         std::string_view share_group) {
+  const auto key = subscription_index::shared_filter(share_group, filter);
+  if (!s->erase_subscription(key)) return;
+  if (s->journaled()) journal_->unsubscribed(s->client_id(), key);
+  index_.remove(key, s.get());
 }
 
 void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& outcome) {

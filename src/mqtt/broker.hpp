@@ -60,10 +60,12 @@ class broker : public realm_publisher {
   // A connection ends: detach it, and drop the session if it was not persistent.
   void close_session(const std::shared_ptr<session>& s, const session_link* link);
 
-  // Subscriptions. Returns the retained messages now due to the subscriber.
+  // Subscriptions. Returns the retained messages now due to the subscriber. With `share_group`, the
+  // subscription is shared (kept as "$share/{group}/{filter}", see subscription_index).
   std::vector<message_ptr> subscribe(const std::shared_ptr<session>& s, const std::string& filter,
-                                     std::uint8_t qos);
-  void unsubscribe(const std::shared_ptr<session>& s, const std::string& filter);
+                                     std::uint8_t qos, std::string_view share_group = {});
+  void unsubscribe(const std::shared_ptr<session>& s, const std::string& filter,
+                   std::string_view share_group = {});
 
   // Routes a message published by a client on worker `worker`.
   void route(const message_ptr& msg, std::size_t worker, route_outcome& outcome);

@@ -14,7 +14,9 @@ namespace tether::mqtt {
 namespace asio = boost::asio;
 
 connection::connection(worker& home, broker& target, std::unique_ptr<transport> stream)
-    : home_(home), broker_(target), transport_(std::move(stream)) {}
+    : home_(home), broker_(target), transport_(std::move(stream)) {
+  if (broker_.owner().counts_traffic()) traffic_ = std::make_unique<traffic_counts>();
+}
 
 connection::~connection() = default;
 
@@ -48,6 +50,7 @@ void connection::on_read(boost::system::error_code ec, std::span<const std::uint
     return;
   }
   broker_.stats().bytes_received.fetch_add(data.size(), std::memory_order_relaxed);
+  if (traffic_) traffic_->bytes_read += data.size();
   consume(data);
   seal_held_acks();
   if (extra_ && extra_->received != 0) {
@@ -113,7 +116,9 @@ std::size_t connection::process(std::span<const std::uint8_t> data) {
     auto f = codec::find_frame(data.subspan(used), max_packet);
     if (f.status == codec::frame_status::incomplete) break;
     if (f.status == codec::frame_status::error) {
-      close("protocol error: " + f.error.message());
+      const bool too_large = f.error == codec::codec_error::packet_too_large;
+      close("protocol error: " + f.error.message(), false, false,
+            too_large ? disconnect_reason::packet_too_large : disconnect_reason::protocol_error);
       break;
     }
     auto body = data.subspan(used + f.value.header_size, f.value.body_size);
@@ -179,7 +184,8 @@ void connection::check_deadline(std::chrono::steady_clock::time_point now) {
   if (phase_ == phase::awaiting_connect) {
     close("no CONNECT in time");
   } else if (keep_alive_ms_ != 0) {
-    close("keep-alive timeout");  // 1.5 × the keep-alive without a packet [MQTT-3.1.2-24]
+    // 1.5 × the keep-alive without a packet [MQTT-3.1.2-24]
+    close("keep-alive timeout", false, false, disconnect_reason::keep_alive_timeout);
   }
 }
 
@@ -189,9 +195,12 @@ void connection::wake() {
   asio::post(transport_->executor(), [self = shared_from_this()] { self->flush(); });
 }
 
-void connection::kick(std::string reason) {
-  asio::post(transport_->executor(),
-             [self = shared_from_this(), reason = std::move(reason)] { self->close(reason); });
+void connection::kick(std::string reason) { kick_for(disconnect_reason::revoked, std::move(reason)); }
+
+void connection::kick_for(disconnect_reason why, std::string reason) {
+  asio::post(transport_->executor(), [self = shared_from_this(), why, reason = std::move(reason)] {
+    self->close(reason, false, false, why);
+  });
 }
 
 void connection::flush() {
@@ -202,6 +211,7 @@ void connection::flush() {
       std::size_t sent = 0;
       more_queued_ = session_->drain(this, tx_, version_, limit, sent);
       if (sent) broker_.stats().messages_sent.fetch_add(sent, std::memory_order_relaxed);
+      if (traffic_) traffic_->messages_written += sent;
     } else {
       // Woken with no room to drain: the session will not wake us again (its wake is pending until
       // a drain), so drain once the write in progress completes.
@@ -217,6 +227,7 @@ void connection::start_write() {
   transport_->write(asio::buffer(tx_writing_),
                     [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
                       self->broker_.stats().bytes_sent.fetch_add(n, std::memory_order_relaxed);
+                      if (self->traffic_) self->traffic_->bytes_written += n;
                       self->on_written(ec);
                     });
 }
@@ -244,7 +255,7 @@ void connection::on_written(boost::system::error_code ec) {
   }
 }
 
-void connection::close(std::string_view reason, bool graceful, bool after_write) {
+void connection::close(std::string_view reason, bool graceful, bool after_write, disconnect_reason why) {
   if (phase_ == phase::closed) return;
   const bool was_connected = phase_ == phase::connected;
   const auto remote = transport_->remote_address();
@@ -257,13 +268,23 @@ void connection::close(std::string_view reason, bool graceful, bool after_write)
   } else {
     auto id = client_id();
     spdlog::info("[{}] closing {} ({}): {}", broker_.owner().name(), id.empty() ? "-" : id, remote, reason);
-    if (reason.starts_with("protocol error"))
+    if (reason.starts_with("protocol error")) {
       broker_.stats().protocol_errors.fetch_add(1, std::memory_order_relaxed);
+      if (why == disconnect_reason::connection_lost) why = disconnect_reason::protocol_error;
+    }
   }
+  if (graceful) why = disconnect_reason::client_disconnect;
   if (was_connected) {
     if (!graceful) publish_will();
     broker_.close_session(session_, this);
-    broker_.owner().on_disconnect(*principal_, graceful);
+    disconnect_info info{.reason = why, .detail = reason};
+    if (traffic_) {
+      info.bytes_read = traffic_->bytes_read;
+      info.messages_read = traffic_->messages_read;
+      info.bytes_written = traffic_->bytes_written;
+      info.messages_written = traffic_->messages_written;
+    }
+    broker_.owner().on_closed(*principal_, info);
   }
   session_.reset();
   if (after_write && (writing_ || !tx_.empty())) {

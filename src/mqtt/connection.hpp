@@ -34,6 +34,7 @@ class connection : public session_link,
   // session_link
   void wake() override;
   void kick(std::string reason) override;
+  void kick_for(disconnect_reason why, std::string reason) override;
   // deadline_watch
   void check_deadline(std::chrono::steady_clock::time_point now) override;
   // read_sink
@@ -56,6 +57,14 @@ class connection : public session_link,
   };
   extra_state& extra();
 
+  // This connection's traffic, for realms that ask (realm::counts_traffic).
+  struct traffic_counts {
+    std::uint64_t bytes_read = 0;
+    std::uint64_t messages_read = 0;
+    std::uint64_t bytes_written = 0;
+    std::uint64_t messages_written = 0;
+  };
+
   void read_next();
   void consume(std::span<const std::uint8_t> data);
   std::size_t process(std::span<const std::uint8_t> data);
@@ -77,6 +86,10 @@ class connection : public session_link,
   bool accept_client_id(codec::connect& c);
   void refuse(codec::connack_code code, std::string_view why, std::string_view client_id = {});
   void publish_will();
+  // The topic or filter inside the broker's namespace (the principal's mount point prepended).
+  std::string mounted(std::string topic) const;
+  // A publish or subscribe the realm refused: true when the connection is closed for it.
+  bool closes_on_refusal(std::string_view what);
 
   // Output.
   void send(const codec::packet& p);
@@ -90,8 +103,10 @@ class connection : public session_link,
   void on_written(boost::system::error_code ec);
 
   // Ends the connection. `graceful`: the client sent DISCONNECT (no will). Pending output is
-  // written first when `after_write` is set (a refusing CONNACK must reach the client).
-  void close(std::string_view reason, bool graceful = false, bool after_write = false);
+  // written first when `after_write` is set (a refusing CONNACK must reach the client). `why` tells the
+  // realm; connection_lost with a reason starting "protocol error" counts as protocol_error.
+  void close(std::string_view reason, bool graceful = false, bool after_write = false,
+             disconnect_reason why = disconnect_reason::connection_lost);
   void finish_close();
 
   // Ordered to pack: an idle connection is a few hundred bytes (issue #3's memory target).
@@ -101,6 +116,7 @@ class connection : public session_link,
   principal_ptr principal_;
   std::shared_ptr<session> session_;
   std::unique_ptr<extra_state> extra_;
+  std::unique_ptr<traffic_counts> traffic_;
   std::chrono::steady_clock::time_point deadline_;
 
   std::string tx_;          // output being gathered

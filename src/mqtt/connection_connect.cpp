@@ -69,6 +69,9 @@ void connection::handle_connect(codec::connect& c) {
   const auto remote = transport_->remote_address();
   request.remote_address = remote;
   request.secure = transport_->secure();
+  request.websocket = transport_->websocket();
+  request.clean_session = c.clean_session;
+  request.local_port = transport_->local_port();
   auto auth = broker_.owner().authenticate(request);
   if (!auth.who) {
     refuse(auth.refusal, auth.reason, c.client_id);
@@ -80,7 +83,8 @@ void connection::handle_connect(codec::connect& c) {
   const bool clean = c.clean_session || principal_->ephemeral;
   auto grant = broker_.open_session(session_id, clean, shared_from_this(), principal_);
   session_ = std::move(grant.state);
-  if (grant.taken_over) grant.taken_over->kick("session taken over by a new connection");
+  if (grant.taken_over)
+    grant.taken_over->kick_for(disconnect_reason::taken_over, "session taken over by a new connection");
 
   if (c.keep_alive != 0) {
     // The server closes after one and a half keep-alive periods of silence [MQTT-3.1.2-24].
@@ -90,7 +94,10 @@ void connection::handle_connect(codec::connect& c) {
     keep_alive_ms_ = 0;
     deadline_ = std::chrono::steady_clock::time_point::max();
   }
-  if (c.will) extra().will = std::move(c.will);
+  if (c.will) {
+    if (!broker_.owner().keeps_retain_flag()) c.will->retain = false;
+    extra().will = std::move(c.will);
+  }
   phase_ = phase::connected;
   const bool present = grant.present && c.version != codec::protocol_version::v3_1;
   send(codec::connack{present, codec::connack_code::accepted});
@@ -108,11 +115,20 @@ void connection::publish_will() {
                  will.topic);
     return;
   }
-  auto msg = make_message(std::move(will.topic), std::move(will.payload), will.qos, will.retain);
+  auto msg = make_message(mounted(std::move(will.topic)), std::move(will.payload), will.qos, will.retain);
   if (broker_.owner().on_publish(*principal_, *msg) == publish_action::route) {
     route_outcome outcome;
     broker_.route(msg, home_.index(), outcome);
   }
+}
+
+}  // namespace tether::mqtt
+
+namespace tether::mqtt {
+
+std::string connection::mounted(std::string topic) const {
+  if (!principal_ || principal_->topic_map.empty()) return topic;
+  return to_broker_topic(*principal_, std::move(topic));
 }
 
 }  // namespace tether::mqtt

@@ -20,20 +20,37 @@ void connection::handle_publish(codec::publish& p) {
     send_ack(codec::pubrec{p.packet_id}, false);  // a resend of a message already routed
     return;
   }
+  if (traffic_) ++traffic_->messages_read;
+  auto& owner = broker_.owner();
+  const auto max_payload = broker_.options().max_payload_size;
+  if (max_payload != 0 && p.payload.size() > max_payload) {
+    close(fmt::format("payload of {} bytes on '{}' over the limit of {}", p.payload.size(), p.topic,
+                      max_payload),
+          false, false, disconnect_reason::packet_too_large);
+    return;
+  }
+  if (!owner.keeps_retain_flag()) p.retain = false;
   auto& route = state.route;
   route.journaled = false;
-  if (!broker_.owner().authorize_publish(*principal_, p.topic)) {
+  if (!owner.authorize_publish(*principal_, p.topic)) {
     // Acknowledged as usual so the client does not resend, but not delivered.
-    spdlog::info("[{}] {} may not publish to '{}': dropped", broker_.owner().name(), client_id(), p.topic);
+    spdlog::info("[{}] {} may not publish to '{}': dropped", owner.name(), client_id(), p.topic);
     broker_.stats().count_drop(drop_reason::publish_denied);
+    if (closes_on_refusal(fmt::format("may not publish to '{}'", p.topic))) return;
   } else {
-    auto msg = make_message(std::move(p.topic), std::move(p.payload), p.qos, p.retain);
-    if (broker_.owner().on_publish(*principal_, *msg) == publish_action::route) {
+    auto msg = make_message(mounted(std::move(p.topic)), std::move(p.payload), p.qos, p.retain);
+    if (owner.on_publish(*principal_, *msg) == publish_action::route) {
       broker_.route(msg, home_.index(), route);
     }
   }
   if (p.qos == 1) send_ack(codec::puback{p.packet_id}, route.journaled);
   if (p.qos == 2) send_ack(codec::pubrec{p.packet_id}, route.journaled);
+}
+
+bool connection::closes_on_refusal(std::string_view what) {
+  if (broker_.owner().on_refused(*principal_) != refusal_action::disconnect) return false;
+  close(what, false, false, disconnect_reason::refused_by_realm);
+  return true;
 }
 
 void connection::send_ack(const codec::packet& p, bool needs_disk) {

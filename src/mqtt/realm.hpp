@@ -12,8 +12,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tether::mqtt {
+
+struct topic_mapping {
+  std::string client;  // the prefix as the client spells it
+  std::string broker;  // the same prefix inside the broker's namespace
+};
 
 // Who a connected client is, as its realm sees it. Realms derive from it to keep their own facts
 // (gateway ID, application rights, ...).
@@ -33,7 +39,18 @@ struct principal {
   // The revocable credential the client logged in with (an API key ID), empty if none: the owner
   // closes the connection when that credential is revoked (broker::disconnect_if).
   std::string credential_id;
+  // When set, the client's topics are not the broker's: the first entry whose `client` prefix starts
+  // a topic or filter the client sends (publish, subscribe, will) has it replaced by `broker`, and a
+  // topic delivered to the client that starts with an entry's `broker` prefix gets `client` back.
+  // {"", "tenant/"} is Mosquitto's mount_point; a realm that hosts several tenants in one broker keeps
+  // them apart this way, and a device's short topics can map onto its full name.
+  std::vector<topic_mapping> topic_map;
 };
+
+// Maps a topic or filter between the client's and the broker's namespace (principal::topic_map).
+std::string to_broker_topic(const principal& who, std::string topic);
+// The topic as `who` sees it; `scratch` holds it when it had to be rebuilt.
+std::string_view to_client_topic(const principal& who, std::string_view topic, std::string& scratch);
 
 using principal_ptr = std::shared_ptr<const principal>;
 
@@ -44,6 +61,39 @@ struct connect_request {
   std::optional<std::string_view> password;
   std::string_view remote_address;
   bool secure = false;  // arrived over TLS
+  bool websocket = false;
+  bool clean_session = true;
+  std::uint16_t local_port = 0;  // the listener's port
+};
+
+// Why a connection ended, as the engine saw it; a realm maps it onto its own vocabulary.
+enum class disconnect_reason : std::uint8_t {
+  client_disconnect,   // the client sent DISCONNECT
+  connection_lost,     // closed by the client without DISCONNECT, or a socket error
+  keep_alive_timeout,  // silent for 1.5 keep-alive periods
+  protocol_error,      // a malformed or forbidden packet
+  packet_too_large,    // over broker_options::max_packet_size or max_payload_size
+  taken_over,          // a newer connection took the session over
+  revoked,             // the owner closed it (broker::disconnect_if: a deleted or revoked credential)
+  refused_by_realm,    // a publish or subscribe the realm refused with refusal_action::disconnect
+};
+
+// What a realm learns when a connection it accepted ends.
+struct disconnect_info {
+  disconnect_reason reason = disconnect_reason::connection_lost;
+  std::string_view detail;  // the text the engine logs
+  // Traffic of this connection, counted when the realm asks for it (realm::counts_traffic): bytes on
+  // the wire and PUBLISH packets in each direction.
+  std::uint64_t bytes_read = 0;
+  std::uint64_t messages_read = 0;
+  std::uint64_t bytes_written = 0;
+  std::uint64_t messages_written = 0;
+};
+
+// What the engine does with a publish or subscribe the realm refused.
+enum class refusal_action {
+  drop,        // PUBLISH: acknowledged and dropped; SUBSCRIBE: SUBACK 0x80
+  disconnect,  // close the connection (disconnect_reason::refused_by_realm)
 };
 
 // Either a principal (accepted) or the CONNACK code that refuses the client.
@@ -57,6 +107,9 @@ struct subscribe_decision {
   bool allowed = false;
   std::string filter;        // the filter to install; a realm may rewrite it into the principal's space
   std::uint8_t max_qos = 2;  // granted QoS is capped here
+  // Non-empty: a shared subscription. Sessions that install one filter with one group share it, and
+  // each matching message goes to one of them (round-robin), as MQTT 5's $share/{group}/{filter}.
+  std::string share_group;
 };
 
 enum class publish_action {
@@ -93,6 +146,19 @@ class realm {
   }
   virtual void on_connect(const principal& /*who*/) {}
   virtual void on_disconnect(const principal& /*who*/, bool /*clean*/) {}
+  // What the engine calls when a connection ends; by default on_disconnect (clean: DISCONNECT sent).
+  virtual void on_closed(const principal& who, const disconnect_info& info) {
+    on_disconnect(who, info.reason == disconnect_reason::client_disconnect);
+  }
+
+  // Optional behaviours, all off by default.
+  // Count each connection's traffic for disconnect_info.
+  virtual bool counts_traffic() const { return false; }
+  // False: the retain flag of every client PUBLISH (and will) is cleared, and nothing a client
+  // sends is stored as retained; what the realm publishes itself may still be retained.
+  virtual bool keeps_retain_flag() const { return true; }
+  // After authorize_publish or authorize_subscribe refused `who`.
+  virtual refusal_action on_refused(const principal& /*who*/) { return refusal_action::drop; }
 
   // Called once by the engine before the first client connects.
   virtual void attach(realm_publisher& publisher) { publisher_ = &publisher; }

@@ -146,13 +146,20 @@ bool session::drain(const session_link* link, std::string& out, codec::protocol_
     std::lock_guard lock(mutex_);
     if (link_.get() != link) return false;
     wake_requested_ = false;
+    // Topics as the client sees them (principal::topic_map), rebuilt only for realms that map.
+    std::string scratch;
+    const bool mapped = owner_ && !owner_->topic_map.empty();
+    auto unmounted = [&](const std::string& topic) -> std::string_view {
+      return mapped ? to_client_topic(*owner_, topic, scratch) : std::string_view(topic);
+    };
     if (redeliver_) {
       redeliver_ = false;
       for (const auto& [id, f] : rare().in_flight) {
         if (f.released) {
           codec::encode(codec::pubrel{id}, version, out);
         } else {
-          codec::encode_publish(f.msg->topic, f.msg->payload, f.qos, f.retain, true, id, version, out);
+          codec::encode_publish(unmounted(f.msg->topic), f.msg->payload, f.qos, f.retain, true, id, version,
+                                out);
         }
         ++sent;
       }
@@ -160,11 +167,12 @@ bool session::drain(const session_link* link, std::string& out, codec::protocol_
     while (!queue_.empty() && out.size() < max_bytes) {
       auto& p = queue_.front();
       if (p.qos == 0) {
-        codec::encode_publish(p.msg->topic, p.msg->payload, 0, p.retain, false, 0, version, out);
+        codec::encode_publish(unmounted(p.msg->topic), p.msg->payload, 0, p.retain, false, 0, version, out);
       } else {
         if (window_full()) break;
         auto id = next_packet_id();
-        codec::encode_publish(p.msg->topic, p.msg->payload, p.qos, p.retain, p.dup, id, version, out);
+        codec::encode_publish(unmounted(p.msg->topic), p.msg->payload, p.qos, p.retain, p.dup, id, version,
+                              out);
         rare().in_flight.emplace(id, flight{std::move(p.msg), p.qos, p.retain, false, p.seq});
       }
       ++sent;

@@ -31,6 +31,8 @@ class session_link {
   virtual void wake() = 0;
   // Thread-safe: closes the connection (another one took its session over, its key was revoked, ...).
   virtual void kick(std::string reason) = 0;
+  // As kick, telling the realm why (disconnect_info::reason); by default the reason is lost.
+  virtual void kick_for(disconnect_reason /*why*/, std::string reason) { kick(std::move(reason)); }
 };
 
 struct session_limits {

@@ -22,11 +22,28 @@ void add_match(std::vector<subscriber_match>& out, const subscriber& sub) {
 
 }  // namespace
 
+std::pair<std::string_view, std::string_view> subscription_index::split_shared(std::string_view filter) {
+  constexpr std::string_view prefix = "$share/";
+  if (!filter.starts_with(prefix)) return {{}, filter};
+  auto rest = filter.substr(prefix.size());
+  auto slash = rest.find('/');
+  if (slash == std::string_view::npos || slash == 0) return {{}, filter};
+  return {rest.substr(0, slash), rest.substr(slash + 1)};
+}
+
+std::string subscription_index::shared_filter(std::string_view group, std::string_view filter) {
+  if (group.empty()) return std::string(filter);
+  std::string out = "$share/";
+  out.append(group).append("/").append(filter);
+  return out;
+}
+
 subscription_index::subscription_index(std::size_t workers)
     : root_(std::make_shared<const node>()), views_(std::max<std::size_t>(workers, 1)) {}
 
 template <class Change>
-void subscription_index::update(std::string_view filter, Change change) {
+void subscription_index::update(std::string_view key, Change change) {
+  const auto [group, filter] = split_shared(key);
   std::lock_guard lock(write_mutex_);
   // Copy the path root..leaf, apply the change to the leaf copy, then relink upwards.
   std::vector<std::pair<std::shared_ptr<node>, std::string>> path;
@@ -43,12 +60,20 @@ void subscription_index::update(std::string_view filter, Change change) {
     if (next == std::string_view::npos) break;
     pos = next;
   }
-  change(current->subscribers);
+  if (group.empty()) {
+    change(current->subscribers);
+  } else {
+    auto& shares = current->shares;
+    auto it = std::find_if(shares.begin(), shares.end(), [&](const share& sh) { return sh.group == group; });
+    if (it == shares.end()) it = shares.insert(shares.end(), share{std::string(group), {}});
+    change(it->members);
+    if (it->members.empty()) shares.erase(it);
+  }
   std::shared_ptr<const node> built = current;
   for (auto it = path.rbegin(); it != path.rend(); ++it) {
     auto& [parent, level] = *it;
     const auto& child = static_cast<const node&>(*built);
-    if (child.children.empty() && child.subscribers.empty()) {
+    if (child.children.empty() && child.subscribers.empty() && child.shares.empty()) {
       parent->children.erase(level);  // prune empty branches
     } else {
       parent->children[level] = built;
@@ -83,7 +108,7 @@ void subscription_index::remove(std::string_view filter, const session* target) 
   });
 }
 
-const subscription_index::node& subscription_index::view(std::size_t worker) {
+subscription_index::worker_view& subscription_index::view(std::size_t worker) {
   auto& v = views_[worker % views_.size()];
   auto version = version_.load(std::memory_order_acquire);
   if (v.version != version) {
@@ -91,29 +116,32 @@ const subscription_index::node& subscription_index::view(std::size_t worker) {
     v.root = root_;
     v.version = version_.load(std::memory_order_relaxed);
   }
-  return *v.root;
+  return v;
+}
+
+// Each share advances by one member per message, whatever the other shares do.
+void subscription_index::add_all(const node& n, std::uint64_t turn, std::vector<subscriber_match>& out) {
+  for (const auto& s : n.subscribers) add_match(out, s);
+  for (const auto& sh : n.shares) add_match(out, sh.members[turn % sh.members.size()]);
 }
 
 void subscription_index::collect(const node& n, std::string_view topic, std::size_t pos, bool first_level,
-                                 std::vector<subscriber_match>& out) {
+                                 std::uint64_t turn, std::vector<subscriber_match>& out) {
   // '$' topics are not matched by a wildcard in the first level [MQTT-4.7.2-1].
   bool dollar = first_level && !topic.empty() && topic[0] == '$';
   if (!dollar) {
-    if (auto hash = n.children.find("#"); hash != n.children.end()) {
-      for (const auto& s : hash->second->subscribers) add_match(out, s);
-    }
+    if (auto hash = n.children.find("#"); hash != n.children.end()) add_all(*hash->second, turn, out);
   }
   std::size_t next = 0;
   auto level = level_at(topic, pos, next);
   auto visit = [&](const node& child) {
     if (next == std::string_view::npos) {
-      for (const auto& s : child.subscribers) add_match(out, s);
+      add_all(child, turn, out);
       // "a/#" also matches "a" [MQTT-4.7.1-2].
-      if (auto hash = child.children.find("#"); hash != child.children.end()) {
-        for (const auto& s : hash->second->subscribers) add_match(out, s);
-      }
+      if (auto hash = child.children.find("#"); hash != child.children.end())
+        add_all(*hash->second, turn, out);
     } else {
-      collect(child, topic, next, false, out);
+      collect(child, topic, next, false, turn, out);
     }
   };
   if (auto exact = n.children.find(std::string(level)); exact != n.children.end()) visit(*exact->second);
@@ -125,7 +153,8 @@ void subscription_index::collect(const node& n, std::string_view topic, std::siz
 void subscription_index::match(std::string_view topic, std::size_t worker,
                                std::vector<subscriber_match>& out) {
   out.clear();
-  collect(view(worker), topic, 0, true, out);
+  auto& v = view(worker);
+  collect(*v.root, topic, 0, true, v.next_share++, out);
   if (out.size() < 2) return;
   // Overlapping subscriptions of one session: deliver once, at the highest QoS.
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {

@@ -3,6 +3,9 @@
 // an immutable trie replaced copy-on-write (only the path from the root to the changed node is
 // copied). Each worker thread keeps its own reference to the current trie and re-reads it only when
 // the version number moves: the publish path takes no lock and writes no shared memory.
+//
+// A filter "$share/{group}/{filter}" is a shared subscription (as MQTT 5 spells it): the sessions
+// that subscribe it share it, and each matching message goes to one of them, round-robin per worker.
 
 #include <atomic>
 #include <cstdint>
@@ -42,23 +45,34 @@ class subscription_index {
 
   std::size_t subscription_count() const noexcept { return count_.load(std::memory_order_relaxed); }
 
+  // "$share/{group}/{filter}" → {group, filter}; anything else → {"", filter}.
+  static std::pair<std::string_view, std::string_view> split_shared(std::string_view filter);
+  static std::string shared_filter(std::string_view group, std::string_view filter);
+
  private:
+  struct share {
+    std::string group;
+    std::vector<subscriber> members;
+  };
   struct node {
     std::unordered_map<std::string, std::shared_ptr<const node>> children;
     std::vector<subscriber> subscribers;
+    std::vector<share> shares;  // shared subscriptions of this filter, one entry per group
   };
   using node_ptr = std::shared_ptr<const node>;
 
   struct alignas(64) worker_view {
     std::uint64_t version = ~std::uint64_t{0};
     node_ptr root;
+    std::uint64_t next_share = 0;  // round-robin turn: one step per matched topic
   };
 
   template <class Change>
   void update(std::string_view filter, Change change);
-  const node& view(std::size_t worker);
+  worker_view& view(std::size_t worker);
   static void collect(const node& n, std::string_view topic, std::size_t pos, bool first_level,
-                      std::vector<subscriber_match>& out);
+                      std::uint64_t turn, std::vector<subscriber_match>& out);
+  static void add_all(const node& n, std::uint64_t turn, std::vector<subscriber_match>& out);
 
   std::mutex write_mutex_;
   node_ptr root_;

@@ -58,6 +58,9 @@ class transport {
   // "address:port" of the peer, formatted on demand (kept as an endpoint, not a string).
   std::string remote_address() const;
   virtual bool secure() const noexcept { return false; }
+  virtual bool websocket() const noexcept { return false; }
+  // The port the client connected to (the listener's), 0 if unknown.
+  std::uint16_t local_port() const noexcept { return local_port_; }
 
  protected:
   template <class Socket>
@@ -65,10 +68,13 @@ class transport {
     boost::system::error_code ec;
     remote_ = socket.remote_endpoint(ec);
     known_remote_ = !ec;
+    auto local = socket.local_endpoint(ec);
+    if (!ec) local_port_ = local.port();
   }
 
  private:
   boost::asio::ip::tcp::endpoint remote_;
+  std::uint16_t local_port_ = 0;
   bool known_remote_ = false;
 };
 

@@ -109,6 +109,7 @@ class websocket_transport final : public transport {
 
   asio::any_io_executor executor() override { return ws_.get_executor(); }
   bool secure() const noexcept override { return !std::is_same_v<Next, asio::ip::tcp::socket>; }
+  bool websocket() const noexcept override { return true; }
 
  private:
   asio::awaitable<boost::system::error_code> refuse(const http::request<http::string_body>& request,

@@ -65,7 +65,7 @@ class Server:
             cmd.append("--mqtt-allow-anonymous")
         # Listeners with a default address are off unless the test asks for them in extra_args.
         for opt in ("--gateway-v3-listen", "--gateway-v3-tls-listen", "--gateway-v2-listen", "--application-listen",
-                    "--application-tls-listen", "--http-listen"):
+                    "--application-tls-listen", "--iot-listen", "--http-listen"):
             if opt not in self.extra_args:
                 cmd += [opt, ""]
         cmd += ["--data-dir", str(self.data_dir), "--log-level", "debug"]

@@ -136,14 +136,14 @@ def test_a_malformed_listen_address_names_its_flag(tmp_path):
     assert "--gateway-v3-ws-listen: expected HOST:PORT, got '127.0.0.1'" in output, output
 
 
-@pytest.mark.parametrize("flag", ["--iot-listen"])
+@pytest.mark.parametrize("flag", ["--nosuch-listen"])
 def test_a_listener_of_a_frontend_not_built_yet_is_an_unknown_flag(tmp_path, flag):
     code, output = run_serve(tmp_path, flag, "127.0.0.1:1")
     assert code == 2, output
     assert flag in output, output
 
 
-@pytest.mark.parametrize("flag", ["iot-listen"])
+@pytest.mark.parametrize("flag", ["nosuch-listen"])
 def test_help_does_not_offer_listeners_of_frontends_not_built_yet(flag):
     out = subprocess.run([TETHER_BIN, "serve", "--help"], capture_output=True, text=True, timeout=10)
     assert out.returncode == 0 and "--gateway-v3-listen" in out.stdout
@@ -204,7 +204,7 @@ def test_the_command_line_and_tether_variables_win_over_the_config_file(tmp_path
 
 
 @pytest.mark.parametrize("text, message", [
-    ("iot-listen = \"127.0.0.1:1\"\n", "'iot-listen' is not a flag of `tether serve`"),
+    ("nosuch-listen = \"127.0.0.1:1\"\n", "'nosuch-listen' is not a flag of `tether serve`"),
     ("[serve]\nworkers = 1\n", "[serve]: no sections"),
     ("workers = 0\n", "--workers: Value 0 not in range"),
 ])
