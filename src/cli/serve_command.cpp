@@ -200,6 +200,7 @@ int serve(const core_options& o, const frontend_modules& modules) {
                     .keys = keys,
                     .hub = hub,
                     .bus = bus,
+                    .event_log = event_log,
                     .network = network_server,
                     .tls = tls,
                     .broker_defaults = broker_defaults_of(o),
