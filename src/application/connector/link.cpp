@@ -129,11 +129,17 @@ void link::attempt() {
       [self = shared_from_this(), id](const error_code& ec, tcp::resolver::results_type r) {
         if (id != self->attempt_id_ || self->state_ != state::connecting) return;
         if (ec || r.empty()) return self->attempt_failed("resolve", ec);
-        self->on_resolved(r.begin()->endpoint());
+        self->endpoints_.clear();
+        for (const auto& e : r) self->endpoints_.push_back(e.endpoint());
+        self->next_endpoint_ = 0;
+        self->connect_next();
       });
 }
 
-void link::on_resolved(const tcp::endpoint& endpoint) {
+// Connects to the next address of the host (localhost may be ::1 before 127.0.0.1); the attempt
+// fails once every address failed.
+void link::connect_next() {
+  const auto endpoint = endpoints_.at(next_endpoint_++);
   mqtt::client_options o;
   o.client_id =
       config_.client_id.empty() ? "tether-" + config_.application_id + "-" + config_.name : config_.client_id;
@@ -153,6 +159,10 @@ void link::on_resolved(const tcp::endpoint& endpoint) {
   auto id = attempt_id_;
   client_->start(endpoint, transport_of(config_), [self = shared_from_this(), id](const error_code& ec) {
     if (id != self->attempt_id_ || self->state_ != state::connecting) return;
+    if (ec && self->next_endpoint_ < self->endpoints_.size()) {
+      self->retire_client();
+      return self->connect_next();
+    }
     if (ec) return self->attempt_failed("connect", ec);
     self->on_connected();
   });

@@ -118,7 +118,7 @@ class link final : public outbox, public std::enable_shared_from_this<link> {
   };
 
   void attempt();
-  void on_resolved(const boost::asio::ip::tcp::endpoint& endpoint);
+  void connect_next();
   void on_connected();
   void attempt_failed(std::string_view what, const boost::system::error_code& ec);
   void broken(std::string_view what, const boost::system::error_code& ec);
@@ -155,7 +155,9 @@ class link final : public outbox, public std::enable_shared_from_this<link> {
   std::vector<std::pair<clock::time_point, std::unique_ptr<mqtt::client>>> retired_;
   state state_ = state::idle;
   std::chrono::milliseconds backoff_;
-  std::uint64_t attempt_id_ = 0;  // tells a stale handler from the current attempt's
+  std::uint64_t attempt_id_ = 0;                           // tells a stale handler from the current attempt's
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints_;  // the host's addresses, tried in order
+  std::size_t next_endpoint_ = 0;
 
   std::uint64_t acked_seq_ = 0;      // every event up to it is delivered
   std::uint64_t saved_seq_ = 0;      // the stored cursor

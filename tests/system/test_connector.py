@@ -1,0 +1,248 @@
+"""Outbound MQTT connector (issue 17, spec/everynet.md B1): Tether publishes its application's events into the
+user's own broker, a real Mosquitto, over TCP, TLS (a throwaway CA: an untrusted certificate or a wrong name is
+refused), WebSocket and WSS. Delivery: QoS 1, at most 100 awaiting PUBACK, a PUBACK missing after 1 s is a broken
+link, reconnects back off from 0.1 s doubling to a cap, and whatever was produced while the link was down (broker
+killed for 20 s, or Tether killed with -9) is replayed from the durable event stream, in order per device, marked
+meta.history."""
+import base64
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import paho.mqtt.client as mqtt
+import pytest
+
+from server_control import MOSQUITTO_BIN, Server, free_port
+from test_uplink_path import ABP_ADDR, APP_S_KEY, NWK_S_KEY, NODE, ORACLE_DIR, Network
+
+pytestmark = pytest.mark.tether_only
+
+ABP_ADDR_2 = "260B5678"
+
+FRAMES_JS = r"""
+const lp = require("lora-packet");
+const H = (s) => Buffer.from(s, "hex");
+const [addr, nwk, app, first, count] = process.argv.slice(1);
+const out = [];
+for (let f = Number(first); f < Number(first) + Number(count); f++) {
+  const payload = Buffer.from([(f >> 8) & 0xff, f & 0xff]);
+  const pkt = lp.fromFields({ MType: 2, DevAddr: H(addr), FCnt: f & 0xffff, FPort: 1, payload }, H(app), H(nwk));
+  out.push(Buffer.from(pkt.getPHYPayload()).toString("hex"));
+}
+console.log(out.join("\n"));
+"""
+
+
+def frames(addr, first, count):
+    """Uplink PHYPayloads (hex) of an ABP device for FCnt first..first+count-1, made by lora-packet in one run."""
+    if not (ORACLE_DIR / "node_modules" / "lora-packet").is_dir():
+        pytest.skip("lora-packet not installed (run `make deps`)")
+    proc = subprocess.run([NODE, "-e", FRAMES_JS, addr, NWK_S_KEY, APP_S_KEY, str(first), str(count)],
+                          capture_output=True, text=True, timeout=30, cwd=ORACLE_DIR)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+# -- the user's broker -----------------------------------------------------------------------------------------
+
+class CA:
+    """A throwaway CA and a server certificate for `localhost` (DNS name only, so 127.0.0.1 is a wrong name)."""
+
+    def __init__(self, directory):
+        self.dir = directory
+        self.ca_key, self.ca_cert = directory / "ca.key", directory / "ca.pem"
+        self.key, self.cert = directory / "server.key", directory / "server.pem"
+        run = lambda *args: subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
+        run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Tether test CA",
+            "-keyout", str(self.ca_key), "-out", str(self.ca_cert))
+        run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", str(self.key),
+            "-out", str(directory / "server.csr"))
+        (directory / "ext").write_text("subjectAltName=DNS:localhost\n")
+        run("x509", "-req", "-in", str(directory / "server.csr"), "-CA", str(self.ca_cert), "-CAkey", str(self.ca_key),
+            "-CAcreateserial", "-days", "2", "-extfile", str(directory / "ext"), "-out", str(self.cert))
+
+
+class UserBroker:
+    """Mosquitto as the user's broker: a TCP listener, optionally TLS, WebSocket and WSS ones; persistent, so a
+    subscriber's session and queued messages survive a stop/start on the same ports."""
+
+    def __init__(self, ca=None, websockets=False):
+        self.dir = Path(tempfile.mkdtemp(prefix="tether-conn-mosq-"))
+        self.port = free_port()
+        self.tls_port = free_port() if ca else None
+        self.ws_port = free_port() if websockets else None
+        self.wss_port = free_port() if (websockets and ca) else None
+        conf = ["per_listener_settings false", "allow_anonymous true", "persistence true",
+                f"persistence_location {self.dir}/", "autosave_interval 1", "max_queued_messages 100000",
+                "max_inflight_messages 0", "log_dest stderr", "log_type all", f"listener {self.port} 127.0.0.1"]
+        if os.geteuid() == 0:
+            conf.append("user root")
+        tls = [f"cafile {ca.ca_cert}", f"certfile {ca.cert}", f"keyfile {ca.key}"] if ca else []
+        if self.tls_port:
+            conf += [f"listener {self.tls_port} 127.0.0.1", *tls]
+        if self.ws_port:
+            conf += [f"listener {self.ws_port} 127.0.0.1", "protocol websockets"]
+        if self.wss_port:
+            conf += [f"listener {self.wss_port} 127.0.0.1", "protocol websockets", *tls]
+        (self.dir / "mosquitto.conf").write_text("\n".join(conf) + "\n")
+        self.proc = None
+        self.start()
+
+    def start(self):
+        log = open(self.dir / "mosquitto.log", "ab")
+        self.proc = subprocess.Popen([MOSQUITTO_BIN, "-c", str(self.dir / "mosquitto.conf")], stdout=log, stderr=log)
+        def accepting():
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return True
+            except OSError:
+                return False
+        wait_for(accepting, 10, "mosquitto to accept connections")
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=10)
+
+    def cleanup(self):
+        self.stop(signal.SIGKILL)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Subscriber:
+    """A persistent QoS 1 subscription to `filter` on the user's broker; reconnects by itself."""
+
+    def __init__(self, port, topic_filter="#"):
+        self.messages = []
+        self.lock = threading.Lock()
+        self.client = mqtt.Client(client_id=f"app-server-{time.monotonic_ns()}", clean_session=False)
+        self.client.reconnect_delay_set(0.1, 0.5)
+        self.subscribed = threading.Event()
+        self.client.on_connect = lambda c, u, f, rc: c.subscribe(topic_filter, 1)
+        self.client.on_subscribe = lambda c, u, m, g: self.subscribed.set()
+        self.client.on_message = self._on_message
+        self.client.connect("127.0.0.1", port, keepalive=5)
+        self.client.loop_start()
+        assert self.subscribed.wait(10), "the subscriber did not subscribe"
+
+    def _on_message(self, client, userdata, m):
+        with self.lock:
+            self.messages.append((m.topic, json.loads(m.payload)))
+
+    def received(self, prefix=""):
+        with self.lock:
+            return [(t, p) for t, p in self.messages if t.startswith(prefix)]
+
+    def close(self):
+        self.client.loop_stop()
+        self.client.disconnect()
+
+
+# -- Tether with connectors ------------------------------------------------------------------------------------
+
+def connector_toml(name, uri, topic_up, **extra):
+    lines = ["[[connector]]", 'application = "app1"', f'name = "{name}"', f'uri = "{uri}"', f'topic_up = "{topic_up}"']
+    lines += [f'{k} = "{v}"' for k, v in extra.items()]
+    return "\n".join(lines) + "\n"
+
+
+class ConnectorNetwork(Network):
+    """Network (gateways gw1..3, application app1 with ABP devices) started with a --config file of connectors."""
+
+    def __init__(self, connectors, extra_args=()):
+        self.config_dir = Path(tempfile.mkdtemp(prefix="tether-conn-cfg-"))
+        self.config = self.config_dir / "tether.toml"
+        self.config.write_text(connectors)
+        self.gw_port, self.app_port = free_port(), free_port()
+        self.server = Server(extra_args=["--gateway-v3-listen", f"127.0.0.1:{self.gw_port}",
+                                         "--application-listen", f"127.0.0.1:{self.app_port}",
+                                         "--config", str(self.config), *extra_args])
+        for gw in ("gw1", "gw2", "gw3"):
+            self.cli("gateway", "create", gw)
+        self.gateway_keys = {gw: self.key("--gateway", gw, "RIGHT_GATEWAY_LINK") for gw in ("gw1", "gw2", "gw3")}
+        self.cli("application", "create", "app1")
+        self.app_key = self.key("--application", "app1", "RIGHT_APPLICATION_TRAFFIC_READ")
+        self.cli("device", "create", "app1", "abp-dev", "--dev-addr", ABP_ADDR, "--nwk-s-key", NWK_S_KEY,
+                 "--app-s-key", APP_S_KEY)
+        self.cli("device", "create", "app1", "abp-dev-2", "--dev-addr", ABP_ADDR_2, "--nwk-s-key", NWK_S_KEY,
+                 "--app-s-key", APP_S_KEY)
+        self.server.start()
+        self.gateways = {}
+
+    def log_count(self, text):
+        return self.server.log_text(limit=10_000_000).count(text)
+
+    def wait_connected(self, name, times=1, timeout=15):
+        wait_for(lambda: self.log_count(f"connector app1/{name}: connected") >= times, timeout,
+                 f"connector {name} to connect ({times})")
+
+    def send(self, phys, interval=0.0):
+        for phy in phys:
+            self.uplink("gw1", phy)
+            if interval:
+                time.sleep(interval)
+
+    def close(self):
+        super().close()
+        shutil.rmtree(self.config_dir, ignore_errors=True)
+
+
+def uplinks(received, addr=None):
+    """(device_addr, counter_up, history) of the uplink messages, in arrival order."""
+    out = [(p["meta"]["device_addr"], p["params"]["counter_up"], p["meta"].get("history", False))
+           for _, p in received if p["type"] == "uplink"]
+    return [u for u in out if addr is None or u[0] == addr.lower()]
+
+
+def first_occurrences(items):
+    seen, out = set(), []
+    for i in items:
+        if i not in seen:
+            seen.add(i)
+            out.append(i)
+    return out
+
+
+@pytest.fixture
+def cleanup():
+    things = []
+    yield things
+    for t in reversed(things):
+        try:
+            (t.close if hasattr(t, "close") else t.cleanup)()
+        except Exception:
+            pass
+
+
+# -- tests -----------------------------------------------------------------------------------------------------
+
+def test_tcp_uplinks_arrive_on_the_expanded_topic(cleanup):
+    broker = UserBroker()
+    cleanup.append(broker)
+    sub = Subscriber(broker.port)
+    cleanup.append(sub)
+    net = ConnectorNetwork(connector_toml("c1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"))
+    cleanup.append(net)
+    net.wait_connected("c1")
+    net.send(frames(ABP_ADDR, 1, 5))
+    wait_for(lambda: len(sub.received("lora/")) >= 5, 15, "5 uplinks on the user's broker")
+    got = sub.received("lora/")
+    assert {t for t, _ in got} == {f"lora/uplink/{ABP_ADDR.lower()}"}
+    assert uplinks(got) == [(ABP_ADDR.lower(), f, False) for f in range(1, 6)]
+    assert [base64.b64decode(p["params"]["payload"]) for _, p in got] == [bytes([0, f]) for f in range(1, 6)]
