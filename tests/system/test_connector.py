@@ -246,3 +246,44 @@ def test_tcp_uplinks_arrive_on_the_expanded_topic(cleanup):
     assert {t for t, _ in got} == {f"lora/uplink/{ABP_ADDR.lower()}"}
     assert uplinks(got) == [(ABP_ADDR.lower(), f, False) for f in range(1, 6)]
     assert [base64.b64decode(p["params"]["payload"]) for _, p in got] == [bytes([0, f]) for f in range(1, 6)]
+
+
+def test_tls_and_wss_verify_the_broker(cleanup, tmp_path):
+    ca = CA(tmp_path)
+    broker = UserBroker(ca=ca, websockets=True)
+    cleanup.append(broker)
+    sub = Subscriber(broker.port)
+    cleanup.append(sub)
+    connectors = (connector_toml("tls", f"mqtts://localhost:{broker.tls_port}", "tls/{type}", ca=ca.ca_cert)
+                  + connector_toml("wss", f"wss://localhost:{broker.wss_port}", "wss/{type}", ca=ca.ca_cert)
+                  + connector_toml("untrusted", f"mqtts://localhost:{broker.tls_port}", "untrusted/{type}")
+                  + connector_toml("wrongname", f"mqtts://127.0.0.1:{broker.tls_port}", "wrongname/{type}",
+                                   ca=ca.ca_cert))
+    net = ConnectorNetwork(connectors)
+    cleanup.append(net)
+    net.wait_connected("tls")
+    net.wait_connected("wss")
+    net.send(frames(ABP_ADDR, 1, 3))
+    wait_for(lambda: len(sub.received("tls/")) >= 3 and len(sub.received("wss/")) >= 3, 15, "3 uplinks over TLS and WSS")
+    assert uplinks(sub.received("tls/")) == [(ABP_ADDR.lower(), f, False) for f in range(1, 4)]
+    assert uplinks(sub.received("wss/")) == [(ABP_ADDR.lower(), f, False) for f in range(1, 4)]
+    time.sleep(1)
+    assert sub.received("untrusted/") == [] and sub.received("wrongname/") == []
+    assert net.log_count("connector app1/untrusted: connected") == 0
+    assert net.log_count("connector app1/wrongname: connected") == 0
+    log = net.server.log_text(limit=10_000_000)
+    assert "connector app1/untrusted: connect to localhost" in log and "certificate verify failed" in log
+    assert "connector app1/wrongname: connect to 127.0.0.1" in log
+
+
+def test_websocket(cleanup):
+    broker = UserBroker(websockets=True)
+    cleanup.append(broker)
+    sub = Subscriber(broker.port)
+    cleanup.append(sub)
+    net = ConnectorNetwork(connector_toml("ws", f"ws://127.0.0.1:{broker.ws_port}", "ws/{type}/{device_addr}"))
+    cleanup.append(net)
+    net.wait_connected("ws")
+    net.send(frames(ABP_ADDR, 1, 4))
+    wait_for(lambda: len(sub.received("ws/")) >= 4, 15, "4 uplinks over WebSocket")
+    assert uplinks(sub.received("ws/")) == [(ABP_ADDR.lower(), f, False) for f in range(1, 5)]
