@@ -287,3 +287,33 @@ def test_websocket(cleanup):
     net.send(frames(ABP_ADDR, 1, 4))
     wait_for(lambda: len(sub.received("ws/")) >= 4, 15, "4 uplinks over WebSocket")
     assert uplinks(sub.received("ws/")) == [(ABP_ADDR.lower(), f, False) for f in range(1, 5)]
+
+
+def test_broker_down_20s_every_uplink_arrives_after_in_order(cleanup):
+    broker = UserBroker()
+    cleanup.append(broker)
+    sub = Subscriber(broker.port)
+    cleanup.append(sub)
+    net = ConnectorNetwork(connector_toml("c1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"),
+                           extra_args=["--connector-backoff-max", "2s"])
+    cleanup.append(net)
+    net.wait_connected("c1")
+    a, b = frames(ABP_ADDR, 1, 40), frames(ABP_ADDR_2, 1, 40)
+    net.send([f for pair in zip(a[:10], b[:10]) for f in pair], interval=0.02)
+    wait_for(lambda: len(uplinks(sub.received())) >= 20, 15, "the first 20 uplinks")
+
+    broker.stop()  # SIGTERM: Mosquitto saves the subscriber's session; Tether's link breaks
+    down_at = time.monotonic()
+    net.send([f for pair in zip(a[10:30], b[10:30]) for f in pair], interval=0.45)  # 40 uplinks over ~18 s
+    time.sleep(max(0.0, 20 - (time.monotonic() - down_at)))
+    broker.start()
+    net.wait_connected("c1", times=2, timeout=10)
+    net.send([f for pair in zip(a[30:], b[30:]) for f in pair], interval=0.02)
+    wait_for(lambda: len(set(uplinks(sub.received()))) >= 80, 30, "all 80 uplinks")
+
+    for addr in (ABP_ADDR, ABP_ADDR_2):
+        got = first_occurrences([(d, f) for d, f, _ in uplinks(sub.received(), addr)])
+        assert [f for _, f in got] == list(range(1, 41)), f"{addr}: every uplink, in order"
+        history = {f: h for _, f, h in uplinks(sub.received(), addr)}
+        assert all(history[f] for f in range(11, 31)), "the ones produced during the outage are marked history"
+        assert not any(history[f] for f in range(31, 41)), "live ones after the reconnect are not"
