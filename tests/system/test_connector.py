@@ -317,3 +317,37 @@ def test_broker_down_20s_every_uplink_arrives_after_in_order(cleanup):
         history = {f: h for _, f, h in uplinks(sub.received(), addr)}
         assert all(history[f] for f in range(11, 31)), "the ones produced during the outage are marked history"
         assert not any(history[f] for f in range(31, 41)), "live ones after the reconnect are not"
+
+
+def test_kill_9_of_tether_replays_from_the_stored_cursor(cleanup):
+    broker = UserBroker()
+    cleanup.append(broker)
+    sub = Subscriber(broker.port)
+    cleanup.append(sub)
+    net = ConnectorNetwork(connector_toml("c1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"),
+                           extra_args=["--connector-backoff-max", "1s"])
+    cleanup.append(net)
+    net.wait_connected("c1")
+    phys = frames(ABP_ADDR, 1, 60)
+    net.send(phys[:20], interval=0.01)
+    wait_for(lambda: len(uplinks(sub.received())) >= 20, 15, "the first 20 uplinks")
+
+    broker.stop()  # nothing can be delivered now: 21..40 stay in Tether's event stream only
+    net.send(phys[20:40], interval=0.01)
+    wait_for(lambda: net.log_count("connector app1/c1: link lost") >= 1, 10, "the link to break")
+    time.sleep(1)  # the gateway's uplinks are through the network core and in the durable log
+    net.server.kill()
+    for c in net.gateways.values():
+        c.close()
+    net.gateways = {}
+    broker.start()
+    net.server.start()
+    net.wait_connected("c1", times=2)
+    net.send(phys[40:], interval=0.01)
+    wait_for(lambda: len(set(uplinks(sub.received()))) >= 60, 30, "all 60 uplinks")
+
+    got = uplinks(sub.received())
+    assert [f for _, f in first_occurrences([(d, f) for d, f, _ in got])] == list(range(1, 61))
+    history = {f: h for _, f, h in got}
+    assert all(history[f] for f in range(21, 41)), "replayed after the restart, marked history"
+    assert not any(history[f] for f in range(41, 61))
