@@ -351,3 +351,119 @@ def test_kill_9_of_tether_replays_from_the_stored_cursor(cleanup):
     history = {f: h for _, f, h in got}
     assert all(history[f] for f in range(21, 41)), "replayed after the restart, marked history"
     assert not any(history[f] for f in range(41, 61))
+
+
+class FakeBroker:
+    """A TCP server speaking just enough MQTT to test the link's timing: each connection is recorded with its
+    accept time and the PUBLISH packets it received. `mode`: "refuse" closes at once (no CONNACK), "no_puback"
+    answers CONNECT with CONNACK and never acknowledges a PUBLISH."""
+
+    def __init__(self, mode):
+        self.mode = mode
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.connections = []  # dicts: accepted, closed, publishes [(time, payload dict)]
+        self.lock = threading.Lock()
+        self.running = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            record = {"accepted": time.monotonic(), "closed": None, "publishes": []}
+            with self.lock:
+                self.connections.append(record)
+            if self.mode == "refuse":
+                conn.close()
+                record["closed"] = time.monotonic()
+                continue
+            threading.Thread(target=self._serve, args=(conn, record), daemon=True).start()
+
+    @staticmethod
+    def _read_packet(f):
+        head = f.read(1)
+        if not head:
+            return None, None
+        length, shift = 0, 0
+        while True:
+            b = f.read(1)[0]
+            length |= (b & 0x7F) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        return head[0], f.read(length)
+
+    def _serve(self, conn, record):
+        f = conn.makefile("rb")
+        try:
+            while True:
+                first, body = self._read_packet(f)
+                if first is None:
+                    break
+                kind = first >> 4
+                if kind == 1:
+                    conn.sendall(bytes([0x20, 2, 0, 0]))  # CONNACK accepted
+                elif kind == 3:
+                    n = (body[0] << 8) | body[1]
+                    pos = 2 + n + (2 if (first >> 1) & 3 else 0)
+                    with self.lock:
+                        record["publishes"].append((time.monotonic(), json.loads(body[pos:])))
+                elif kind == 12:
+                    conn.sendall(bytes([0xD0, 0]))  # PINGRESP
+        except (OSError, IndexError, ValueError):
+            pass
+        finally:
+            record["closed"] = time.monotonic()
+            conn.close()
+
+    def snapshot(self):
+        with self.lock:
+            return [dict(c, publishes=list(c["publishes"])) for c in self.connections]
+
+    def close(self):
+        self.running = False
+        self.sock.close()
+
+
+def test_backoff_doubles_from_100ms_and_is_capped(cleanup):
+    fake = FakeBroker("refuse")
+    cleanup.append(fake)
+    net = ConnectorNetwork(connector_toml("c1", f"mqtt://127.0.0.1:{fake.port}", "lora/{type}"),
+                           extra_args=["--connector-backoff-max", "1600ms"])
+    cleanup.append(net)
+    wait_for(lambda: len(fake.snapshot()) >= 9, 20, "9 connection attempts")
+    times = [c["accepted"] for c in fake.snapshot()[:9]]
+    intervals = [b - a for a, b in zip(times, times[1:])]
+    expected = [0.1, 0.2, 0.4, 0.8, 1.6, 1.6, 1.6, 1.6]
+    for got, want in zip(intervals, expected):
+        assert want - 0.02 <= got <= want + 0.15, f"intervals {intervals}, expected {expected}"
+
+
+def test_a_broker_that_never_pubacks_gets_a_reconnect_and_a_resend(cleanup):
+    fake = FakeBroker("no_puback")
+    cleanup.append(fake)
+    net = ConnectorNetwork(connector_toml("c1", f"mqtt://127.0.0.1:{fake.port}", "lora/{type}"),
+                           extra_args=["--connector-backoff-max", "1s"])
+    cleanup.append(net)
+    net.wait_connected("c1")
+    net.send(frames(ABP_ADDR, 1, 150))
+    wait_for(lambda: len(fake.snapshot()) >= 3, 20, "two reconnects")
+    conns = fake.snapshot()
+    first = conns[0]
+    assert len(first["publishes"]) == 100, "the window: 100 publishes, then nothing until a PUBACK"
+    assert [p["params"]["counter_up"] for _, p in first["publishes"]] == list(range(1, 101))
+    held = first["closed"] - first["publishes"][0][0]
+    assert 0.95 <= held <= 1.5, f"the link gave up {held:.2f}s after the first unacknowledged publish"
+    wait_for(lambda: fake.snapshot()[1]["closed"] is not None, 5, "the second connection to close")
+    second = fake.snapshot()[1]
+    assert second["accepted"] - first["closed"] <= 0.3, "the first retry after a CONNACK waits 0.1 s"
+    resent = [p for _, p in second["publishes"]]
+    assert [p["params"]["counter_up"] for p in resent] == list(range(1, 101)), "re-sent from the first unacked"
+    assert all(p["meta"]["history"] for p in resent)
+    assert max(len(c["publishes"]) for c in fake.snapshot()) <= 100
