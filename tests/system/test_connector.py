@@ -467,3 +467,30 @@ def test_a_broker_that_never_pubacks_gets_a_reconnect_and_a_resend(cleanup):
     assert [p["params"]["counter_up"] for p in resent] == list(range(1, 101)), "re-sent from the first unacked"
     assert all(p["meta"]["history"] for p in resent)
     assert max(len(c["publishes"]) for c in fake.snapshot()) <= 100
+
+
+def test_config_changes_reach_the_running_server(cleanup):
+    broker = UserBroker()
+    cleanup.append(broker)
+    sub = Subscriber(broker.port)
+    cleanup.append(sub)
+    uri = f"mqtt://127.0.0.1:{broker.port}"
+    net = ConnectorNetwork(connector_toml("c1", uri, "first/{type}"))
+    cleanup.append(net)
+    net.wait_connected("c1")
+    phys = frames(ABP_ADDR, 1, 3)
+    net.send(phys[:1])
+    wait_for(lambda: len(sub.received("first/")) == 1, 10, "the first uplink")
+
+    net.config.write_text("")  # deleted: the link stops
+    wait_for(lambda: net.log_count("connector app1/c1: stopped") >= 1, 10, "the connector to stop")
+    net.send(phys[1:2])
+    time.sleep(1)
+    assert len(sub.received()) == 1
+
+    net.config.write_text(connector_toml("c1", uri, "second/{type}"))  # back, changed
+    net.wait_connected("c1", times=2)
+    net.send(phys[2:])
+    wait_for(lambda: len(sub.received("second/")) >= 2, 10, "two uplinks on the new topic")
+    # The connector resumes from its cursor: the uplink sent while it was deleted comes first, as history.
+    assert uplinks(sub.received("second/")) == [(ABP_ADDR.lower(), 2, True), (ABP_ADDR.lower(), 3, False)]
