@@ -5,7 +5,7 @@ APT_PACKAGES := cmake ninja-build g++ clang-14 libclang-rt-14-dev \
   libboost1.81-dev libboost-url1.81-dev libssl-dev libprotobuf-dev protobuf-compiler libsqlite3-dev \
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
-  mosquitto mosquitto-clients python3 python3-pytest python3-paho-mqtt python3-protobuf \
+  mosquitto mosquitto-clients openssl python3 python3-pytest python3-paho-mqtt python3-protobuf \
   prometheus
 
 BUILD_DIR ?= build

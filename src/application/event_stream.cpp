@@ -55,4 +55,11 @@ void event_stream::save_cursor(std::string_view reader, std::string_view applica
   cursors_.save(reader, application_id, seq);
 }
 
+std::optional<std::uint64_t> event_stream::find_cursor(std::string_view reader,
+                                                       std::string_view application_id) {
+  for (const auto& c : cursors_.list(reader))
+    if (c.stream == application_id) return c.seq;
+  return std::nullopt;
+}
+
 }  // namespace tether::application

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,9 @@ class event_stream {
   // A named reader's saved position (0: from the oldest event kept) and saving it (durable on return).
   std::uint64_t load_cursor(std::string_view reader, std::string_view application_id);
   void save_cursor(std::string_view reader, std::string_view application_id, std::uint64_t seq);
+  // The saved position, or nothing when the reader never saved one (a new reader may then start at
+  // the end instead of the oldest event kept).
+  std::optional<std::uint64_t> find_cursor(std::string_view reader, std::string_view application_id);
 
  private:
   storage::event_log& log_;

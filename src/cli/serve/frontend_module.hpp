@@ -19,6 +19,9 @@ class hub;
 namespace tether::network {
 class server;
 }
+namespace tether::storage {
+class event_log;
+}
 namespace tether::http {
 struct core_measures;
 }
@@ -36,7 +39,7 @@ struct serve_context {
   registry::key_authenticator& keys;  // API keys of gateways and applications
   gateway::hub& hub;                  // where gateway frontends hand uplinks and get downlinks
   application::bus& bus;              // where application frontends get events and hand downlinks
-  storage::event_log& event_log;      // the durable event stream the bus appends to
+  storage::event_log& event_log;      // the durable event stream the bus appends to (connectors read it)
   network::server& network;
   mqtt::tls_files tls;                   // --tls-cert, --tls-key, --tls-ca
   mqtt::broker_options broker_defaults;  // --mqtt-max-*: limits every realm's broker starts from

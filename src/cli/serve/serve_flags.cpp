@@ -17,6 +17,8 @@ CLI::Option* switch_flag(CLI::App& cmd, const std::string& name, bool& value, co
 void apply_config_file(CLI::App& cmd, const std::string& path) {
   CLI::ConfigTOML toml;
   for (const auto& item : toml.from_file(path)) {
+    // [[connector]] tables are the connectors' (cli/serve/connector_directory_file.hpp).
+    if (!item.parents.empty() && item.parents.front() == "connector") continue;
     if (!item.parents.empty() || item.name == "++" || item.name == "--") {
       const auto section = item.parents.empty() ? item.name : item.parents.front();
       throw CLI::ConfigError(path + ": [" + section + "]: no sections; keys are flag names at the top level");

@@ -62,17 +62,38 @@ void client::start(const tcp::endpoint& server, std::optional<asio::ip::address>
     if (ec) return fail("connect", ec);
     // The client batches its own writes; Nagle would only delay acknowledgements.
     socket_.set_option(tcp::no_delay(true));
-    codec::connect c;
-    c.client_id = options_.client_id;
-    c.keep_alive = options_.keep_alive;
-    c.clean_session = options_.clean_session;
-    c.username = options_.username;
-    c.password = options_.password;
-    codec::encode(c, version, out_);
-    flush();
-    in_.resize(options_.read_buffer_size);
-    read_more();
+    if (!stream_) return send_connect();
+    stream_->handshake([this](const error_code& ec) {
+      if (ec) return fail("handshake", ec);
+      send_connect();
+    });
   });
+}
+
+void client::start(const tcp::endpoint& server, const client_transport& transport,
+                   std::function<void(const error_code&)> on_started) {
+  if (transport.type != client_transport::kind::tcp) {
+    try {
+      stream_ = make_client_stream(socket_, transport);
+    } catch (const boost::system::system_error& e) {
+      on_started_ = std::move(on_started);
+      return fail("tls context", e.code());
+    }
+  }
+  start(server, std::nullopt, std::move(on_started));
+}
+
+void client::send_connect() {
+  codec::connect c;
+  c.client_id = options_.client_id;
+  c.keep_alive = options_.keep_alive;
+  c.clean_session = options_.clean_session;
+  c.username = options_.username;
+  c.password = options_.password;
+  codec::encode(c, version, out_);
+  flush();
+  in_.resize(options_.read_buffer_size);
+  read_more();
 }
 
 void client::subscribe(std::string_view filter, std::uint8_t qos, std::function<void(std::uint8_t)> on_suback,
@@ -86,13 +107,15 @@ void client::subscribe(std::string_view filter, std::uint8_t qos, std::function<
   flush();
 }
 
-void client::publish(std::string_view topic, std::string_view payload, std::uint8_t qos, bool retain) {
+std::uint16_t client::publish(std::string_view topic, std::string_view payload, std::uint8_t qos,
+                              bool retain) {
   std::uint16_t id = 0;
   if (qos > 0) {
     id = take_packet_id(qos == 1 ? slot::awaiting_puback : slot::awaiting_pubrec);
     ++inflight_;
   }
   codec::encode_publish(topic, payload, qos, retain, false, id, version, out_);
+  return id;
 }
 
 std::uint16_t client::take_packet_id(slot state) {
@@ -111,8 +134,9 @@ void client::flush() {
   std::swap(out_, writing_);
   out_.clear();
   write_in_flight_ = true;
-  asio::async_write(socket_, asio::buffer(writing_),
-                    [this](const error_code& ec, std::size_t) { on_written(ec); });
+  auto done = [this](const error_code& ec, std::size_t) { on_written(ec); };
+  if (stream_) return stream_->write(asio::buffer(writing_), done);
+  asio::async_write(socket_, asio::buffer(writing_), done);
 }
 
 void client::on_written(const error_code& ec) {
@@ -149,8 +173,10 @@ void client::fail(std::string_view what, const error_code& ec) {
 }
 
 void client::read_more() {
-  socket_.async_read_some(asio::buffer(in_.data() + in_end_, in_.size() - in_end_),
-                          [this](const error_code& ec, std::size_t n) { on_read(ec, n); });
+  auto buffer = asio::buffer(in_.data() + in_end_, in_.size() - in_end_);
+  auto done = [this](const error_code& ec, std::size_t n) { on_read(ec, n); };
+  if (stream_) return stream_->read_some(buffer, done);
+  socket_.async_read_some(buffer, done);
 }
 
 void client::on_read(const error_code& ec, std::size_t n) {
@@ -275,7 +301,9 @@ void client::arm_keep_alive() {
 }
 
 bool client::handle(const codec::puback& p) {
-  return complete(p.packet_id, slot::awaiting_puback, slot::free);
+  if (!complete(p.packet_id, slot::awaiting_puback, slot::free)) return false;
+  if (events_.on_puback) events_.on_puback(p.packet_id);
+  return true;
 }
 
 bool client::handle(const codec::pubrec& p) {

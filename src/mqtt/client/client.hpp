@@ -9,6 +9,7 @@
 // stopped before the client is destroyed).
 
 #include "mqtt/client/client_error.hpp"
+#include "mqtt/client/client_stream.hpp"
 #include "mqtt/codec/packet.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -18,6 +19,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -49,6 +51,8 @@ struct client_events {
   std::function<void()> on_ready;
   // The connection broke or the server broke the protocol; `what` names the step.
   std::function<void(std::string_view what, const boost::system::error_code& ec)> on_error;
+  // A QoS 1 publish was acknowledged: the packet id publish() returned for it.
+  std::function<void(std::uint16_t packet_id)> on_puback;
 };
 
 class client {
@@ -62,13 +66,20 @@ class client {
   // refused CONNACK is a client_errc with the return code's value.
   void start(const tcp::endpoint& server, std::optional<asio::ip::address> source,
              std::function<void(const boost::system::error_code&)> on_started);
+  // The same over TLS, WebSocket or WebSocket over TLS (client_stream.hpp) when `transport` asks for
+  // one; a failed handshake (an untrusted certificate, a wrong name, a refused upgrade) reaches
+  // `on_started` as its error.
+  void start(const tcp::endpoint& server, const client_transport& transport,
+             std::function<void(const boost::system::error_code&)> on_started);
   // Sends SUBSCRIBE; `on_suback` gets the granted QoS (0x80: refused). Several may be outstanding.
   // With `on_message`, PUBLISHes whose topic matches `filter` go there instead of events.on_message
   // (the first matching subscription wins).
   void subscribe(std::string_view filter, std::uint8_t qos, std::function<void(std::uint8_t)> on_suback,
                  message_handler on_message = {});
-  // Queues a PUBLISH (written by the next flush). For QoS 1/2 the caller checks window_open() first.
-  void publish(std::string_view topic, std::string_view payload, std::uint8_t qos, bool retain = false);
+  // Queues a PUBLISH (written by the next flush) and returns its packet id (0 for QoS 0). For QoS 1/2
+  // the caller checks window_open() first.
+  std::uint16_t publish(std::string_view topic, std::string_view payload, std::uint8_t qos,
+                        bool retain = false);
   void flush();
   // Sends DISCONNECT, then closes once it is written.
   void disconnect();
@@ -98,6 +109,7 @@ class client {
     message_handler on_message;
   };
 
+  void send_connect();
   void read_more();
   void on_read(const boost::system::error_code& ec, std::size_t n);
   bool handle_frames();
@@ -117,6 +129,7 @@ class client {
   void fail(std::string_view what, const boost::system::error_code& ec);
 
   tcp::socket socket_;
+  std::unique_ptr<client_stream> stream_;  // TLS/WebSocket; null on plain TCP (the socket is used as is)
   asio::steady_timer keep_alive_timer_;
   client_options options_;
   client_events events_;

@@ -1,0 +1,219 @@
+// Outbound MQTT connectors (issue 17): one link per configured connector (application/connector/
+// link.hpp) publishing its application's events into the user's broker. The links run on one thread
+// of their own (their event-stream reads and cursor saves touch SQLite, which a worker must not
+// wait for). The module polls the connector directory once a second and starts, restarts (config
+// changed) or stops links to match, so a change reaches a running server without a restart. As a
+// bus frontend it only wakes the links of an event's application; they read the event from the
+// durable stream themselves, so a live event and a replayed one take the same path.
+
+#include "application/bus.hpp"
+#include "application/connector/basic_renderer.hpp"
+#include "application/connector/link.hpp"
+#include "cli/serve/connector_directory_file.hpp"
+#include "cli/serve/frontend_module.hpp"
+#include "storage/cursor_store.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <charconv>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <thread>
+
+namespace tether::cli {
+namespace {
+namespace asio = boost::asio;
+namespace conn = application::connector;
+
+// "60s", "500ms", "2m", "48h"; a bare number is seconds.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [unit, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc{} || value > 1'000'000'000) return std::nullopt;
+  const std::string_view suffix(unit, static_cast<std::size_t>(end - unit));
+  std::uint64_t per = 0;
+  if (suffix == "ms") per = 1;
+  if (suffix.empty() || suffix == "s") per = 1000;
+  if (suffix == "m") per = 60'000;
+  if (suffix == "h") per = 3'600'000;
+  if (per == 0) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<std::int64_t>(value * per));
+}
+
+class connector_module final : public frontend_module, public application::frontend {
+ public:
+  void add_flags(CLI::App& cmd) override;
+  void build(serve_context& ctx) override;
+  void start() override;
+  void stop() override;
+
+  void on_join(const network::join_event& e, const application::event_context&) override { wake(e.ids); }
+  void on_uplink(const network::uplink_event& e, const application::event_context&) override { wake(e.ids); }
+  void on_downlink(const network::downlink_event& e, const application::event_context&) override {
+    wake(e.ids);
+  }
+
+ private:
+  using key = std::pair<std::string, std::string>;  // application, name
+
+  void wake(const network::device_ids& ids);
+  void sync();
+  void schedule_sync();
+  void start_link(const conn::connector_config& config);
+  void stop_link(std::map<key, std::shared_ptr<conn::link>>::iterator it);
+
+  CLI::App* cmd_ = nullptr;
+  std::string backoff_max_ = "60s";
+  std::string history_long_ = "48h";
+  std::string history_short_ = "1h";
+  conn::link_options options_;
+
+  std::unique_ptr<storage::cursor_store> cursors_;
+  std::unique_ptr<application::event_stream> stream_;
+  std::unique_ptr<conn::connector_directory> directory_;
+  conn::codec_factory codecs_;
+
+  asio::io_context io_{1};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  asio::steady_timer sync_timer_{io_};
+  std::thread thread_;
+  std::map<key, std::shared_ptr<conn::link>> links_;  // link thread only
+  std::shared_mutex wake_mutex_;
+  std::multimap<std::string, std::shared_ptr<conn::link>> by_application_;  // guarded by wake_mutex_
+};
+
+void connector_module::add_flags(CLI::App& cmd) {
+  cmd_ = &cmd;
+  const CLI::Validator duration(
+      [](std::string& text) {
+        return parse_duration(text) ? std::string{}
+                                    : "'" + text + "' is not a duration like 500ms, 60s or 48h";
+      },
+      "DURATION");
+  cmd.add_option(
+         "--connector-backoff-max", backoff_max_,
+         "Longest wait between a connector's reconnect attempts (the wait starts at 0.1 s and doubles)")
+      ->envname("TETHER_CONNECTOR_BACKOFF_MAX")
+      ->check(duration)
+      ->capture_default_str();
+  cmd.add_option("--connector-history-uplink", history_long_,
+                 "How old an uplink or downlink may be and still be replayed to a connector after an outage")
+      ->envname("TETHER_CONNECTOR_HISTORY_UPLINK")
+      ->check(duration)
+      ->capture_default_str();
+  cmd.add_option("--connector-history-other", history_short_,
+                 "How old any other message may be and still be replayed to a connector after an outage")
+      ->envname("TETHER_CONNECTOR_HISTORY_OTHER")
+      ->check(duration)
+      ->capture_default_str();
+}
+
+void connector_module::build(serve_context& ctx) {
+  options_.backoff_max = std::max(*parse_duration(backoff_max_), options_.backoff_min);
+  options_.retention_long = std::chrono::duration_cast<std::chrono::seconds>(*parse_duration(history_long_));
+  options_.retention_short =
+      std::chrono::duration_cast<std::chrono::seconds>(*parse_duration(history_short_));
+  std::string config_file;
+  if (auto* o = cmd_->get_option_no_throw("--config"); o != nullptr && o->count() > 0)
+    config_file = o->as<std::string>();
+  directory_ = make_file_connector_directory(config_file);
+  codecs_ = conn::make_basic_codec_factory();
+  cursors_ = std::make_unique<storage::cursor_store>(ctx.database_path);
+  stream_ = std::make_unique<application::event_stream>(ctx.event_log, *cursors_);
+  ctx.bus.attach(*this);
+}
+
+void connector_module::start() {
+  if (!directory_) return;
+  work_.emplace(io_.get_executor());
+  asio::post(io_, [this] { sync(); });
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void connector_module::stop() {
+  if (!thread_.joinable()) return;
+  asio::post(io_, [this] {
+    sync_timer_.cancel();
+    for (auto& [k, l] : links_) l->stop_async();
+    // After the links' stops (posted before this): their cursors are saved.
+    asio::post(io_, [this] { io_.stop(); });
+  });
+  thread_.join();
+  std::unique_lock lock(wake_mutex_);
+  by_application_.clear();
+}
+
+void connector_module::wake(const network::device_ids& ids) {
+  std::shared_lock lock(wake_mutex_);
+  auto [from, to] = by_application_.equal_range(ids.application_id);
+  for (auto it = from; it != to; ++it) it->second->wake();
+}
+
+void connector_module::sync() {
+  std::vector<conn::connector_config> wanted;
+  try {
+    wanted = directory_->list();
+  } catch (const std::exception& e) {
+    spdlog::warn("connectors: listing failed, keeping the running ones: {}", e.what());
+    return schedule_sync();
+  }
+  std::map<key, const conn::connector_config*> want;
+  for (const auto& c : wanted) want[{c.application_id, c.name}] = &c;
+  for (auto it = links_.begin(); it != links_.end();) {
+    auto w = want.find(it->first);
+    auto next = std::next(it);
+    if (w == want.end() || !(*w->second == it->second->config())) stop_link(it);
+    it = next;
+  }
+  for (const auto& [k, c] : want)
+    if (!links_.contains(k)) start_link(*c);
+  schedule_sync();
+}
+
+void connector_module::schedule_sync() {
+  sync_timer_.expires_after(std::chrono::seconds(1));
+  sync_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) sync();
+  });
+}
+
+void connector_module::start_link(const conn::connector_config& config) {
+  std::shared_ptr<conn::link> l;
+  try {
+    l = std::make_shared<conn::link>(io_, *stream_, config, codecs_(config), options_);
+    l->start();
+  } catch (const std::exception& e) {
+    spdlog::error("connector {}/{}: cannot start: {}", config.application_id, config.name, e.what());
+    return;
+  }
+  links_.emplace(key{config.application_id, config.name}, l);
+  std::unique_lock lock(wake_mutex_);
+  by_application_.emplace(config.application_id, l);
+}
+
+void connector_module::stop_link(std::map<key, std::shared_ptr<conn::link>>::iterator it) {
+  it->second->stop_async();
+  {
+    std::unique_lock lock(wake_mutex_);
+    auto [from, to] = by_application_.equal_range(it->first.first);
+    for (auto b = from; b != to; ++b) {
+      if (b->second == it->second) {
+        by_application_.erase(b);
+        break;
+      }
+    }
+  }
+  links_.erase(it);
+}
+
+}  // namespace
+
+std::unique_ptr<frontend_module> make_connector_module() { return std::make_unique<connector_module>(); }
+
+}  // namespace tether::cli
