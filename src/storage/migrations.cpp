@@ -136,6 +136,16 @@ constexpr std::array all_migrations{
         reader TEXT NOT NULL, stream TEXT NOT NULL, seq INTEGER NOT NULL, updated_at INTEGER NOT NULL,
         PRIMARY KEY (reader, stream)) WITHOUT ROWID;
     )sql"},
+    // Outbound MQTT connectors (application/connector/connector_store): where an application's events are
+    // published, in the Everynet Data API. Deleted with their application. Writes bump registry_version.
+    migration{10, R"sql(
+      CREATE TABLE connectors (
+        application_id TEXT NOT NULL REFERENCES applications (application_id) ON DELETE CASCADE,
+        name TEXT NOT NULL, uri TEXT NOT NULL, topic_up TEXT NOT NULL, topic_down TEXT NOT NULL DEFAULT '',
+        types TEXT NOT NULL, ca_file TEXT NOT NULL DEFAULT '', client_id TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (application_id, name)) WITHOUT ROWID;
+    )sql"},
 };
 
 }  // namespace
