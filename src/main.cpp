@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   tether::cli::add_application_command(app, ctx);
   tether::cli::add_device_command(app, ctx);
   tether::cli::add_key_command(app, ctx);
+  tether::cli::add_connector_command(app, ctx);
   tether::cli::add_sim_command(app, ctx);
   tether::cli::add_iot_command(app, ctx);
 

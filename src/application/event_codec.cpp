@@ -251,9 +251,19 @@ void write_uplink(writer& w, const network::uplink_event& e) {
   w.time(e.received_at);
   w.i64(e.consumed_airtime.count());
   w.strs(e.correlation_ids);
+  // Version 2.
+  w.bytes(e.encrypted_frm_payload);
+  w.out.u8(e.windows ? 1 : 0);
+  if (e.windows) {
+    w.time(e.windows->rx1);
+    w.out.u8(e.windows->rx1_data_rate_index);
+    w.time(e.windows->rx2);
+    w.out.u8(e.windows->rx2_data_rate_index);
+    w.out.u32(e.windows->f_cnt_down);
+  }
 }
 
-network::uplink_event read_uplink(reader& r) {
+network::uplink_event read_uplink(reader& r, std::uint8_t version) {
   network::uplink_event e;
   e.ids = read_ids(r);
   e.session_key_id = r.bytes();
@@ -270,6 +280,17 @@ network::uplink_event read_uplink(reader& r) {
   e.received_at = r.time();
   e.consumed_airtime = std::chrono::nanoseconds(r.i64());
   e.correlation_ids = r.strs();
+  if (version < 2) return e;
+  e.encrypted_frm_payload = r.bytes();
+  if (r.flags(0x01) & 1) {
+    network::answer_windows w;
+    w.rx1 = r.time();
+    w.rx1_data_rate_index = r.in.u8();
+    w.rx2 = r.time();
+    w.rx2_data_rate_index = r.in.u8();
+    w.f_cnt_down = r.in.u32();
+    e.windows = w;
+  }
   return e;
 }
 
@@ -448,8 +469,8 @@ application_event decode_event(std::string_view blob, const std::string& what) {
   reader r{byte_reader(blob, what)};
   if (blob.empty()) r.in.fail("empty record");
   const auto version = r.in.u8();
-  if (version != event_format) {
-    r.in.fail("unknown format version " + std::to_string(version) + " (this tether reads version " +
+  if (version < 1 || version > event_format) {
+    r.in.fail("unknown format version " + std::to_string(version) + " (this tether reads versions 1 to " +
               std::to_string(event_format) + ")");
   }
   application_event out;
@@ -458,7 +479,7 @@ application_event decode_event(std::string_view blob, const std::string& what) {
       out = read_join(r);
       break;
     case kind::uplink:
-      out = read_uplink(r);
+      out = read_uplink(r, version);
       break;
     case kind::downlink:
       out = read_downlink(r);

@@ -2,15 +2,18 @@
 // The stored form of an application event (the event log's payload): a compact binary encoding of
 // the network core's neutral structs, so every frontend (the TTS JSON realm, the coming outbound
 // connector with its own JSON) renders from the same structs after a replay. No frontend format is
-// stored. Format version 1, little-endian, built on storage/byte_codec.hpp:
-//   u8 version (1) · u8 kind (1 join, 2 uplink, 3 downlink, 4 drop, 5 gateway; 4 and 5 came later,
+// stored. Format version 2 (version 1 records, without the uplink's trailer, are still read), little-endian,
+// built on storage/byte_codec.hpp:
+//   u8 version (1 or 2) · u8 kind (1 join, 2 uplink, 3 downlink, 4 drop, 5 gateway; 4 and 5 came later,
 //   within version 1: older records read unchanged) · the event:
 //   ids       = str application_id · str device_id · u8 flags (bit 0 dev_eui, bit 1 join_eui) ·
 //               [8 B dev_eui] · [8 B join_eui] · 4 B dev_addr
 //   join      = ids · bytes session_key_id · u32 net_id · time received_at · strs correlation_ids
 //   uplink    = ids · bytes session_key_id · u8 f_port · u32 f_cnt · bytes frm_payload · u8 flags (bit 0
 //               confirmed) · u16 n × rx_metadata · settings · u8 data_rate_index · str band_id ·
-//               u32 net_id · time received_at · i64 consumed_airtime (ns) · strs correlation_ids
+//               u32 net_id · time received_at · i64 consumed_airtime (ns) · strs correlation_ids ·
+//               since version 2: bytes encrypted_frm_payload · u8 flags (bit 0 windows) · [time rx1 ·
+//               u8 rx1 data rate · time rx2 · u8 rx2 data rate · u32 f_cnt_down]
 //   downlink  = ids · u8 outcome · u8 f_port · bytes frm_payload · u8 priority · u8 flags (bit 0
 //               confirmed, bit 1 error) · strs correlation_ids · u32 f_cnt · bytes session_key_id ·
 //               [str error name · str error message] · time at
@@ -50,7 +53,7 @@ namespace tether::application {
 using application_event = std::variant<network::join_event, network::uplink_event, network::downlink_event,
                                        network::drop_event, network::gateway_event>;
 
-inline constexpr std::uint8_t event_format = 1;
+inline constexpr std::uint8_t event_format = 2;
 
 std::string encode_event(const application_event& event);
 // Throws storage::storage_error on an unknown version or a damaged record; `what` names it.

@@ -19,5 +19,6 @@ void add_device_command(CLI::App& app, command_context& ctx);
 void add_key_command(CLI::App& app, command_context& ctx);
 void add_sim_command(CLI::App& app, command_context& ctx);
 void add_iot_command(CLI::App& app, command_context& ctx);
+void add_connector_command(CLI::App& app, command_context& ctx);
 
 }  // namespace tether::cli

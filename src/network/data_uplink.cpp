@@ -11,6 +11,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace tether::network {
 namespace {
 
@@ -215,7 +217,25 @@ uplink_event data_uplink::make_event() {
   e.received_at = std::chrono::system_clock::now();
   e.consumed_airtime = uplink_airtime(up_);
   e.correlation_ids = up_.correlation_ids;
+  e.encrypted_frm_payload = frame_.frm_payload;  // decrypt() wrote the clear text to payload_
+  e.windows = answer_windows_of(e.data_rate_index);
   return e;
+}
+
+// The windows downlink_class_a.cpp will try for this uplink (RX1 and RX2 from the uplink's arrival), for
+// applications that answer in them. None for a device still in its previous session: it cannot decode.
+std::optional<answer_windows> data_uplink::answer_windows_of(std::uint8_t uplink_dr) const {
+  if (previous_ || !device_->plan.band) return std::nullopt;
+  const auto& mac = device_->mac;
+  const auto& s = device_->session;
+  answer_windows w;
+  w.rx1 = up_.received_at + std::chrono::seconds(std::max<std::uint8_t>(mac.rx1_delay, 1));
+  w.rx2 = w.rx1 + std::chrono::seconds(1);
+  const auto rx1_dr = lorawan::band::rx1_data_rate(*device_->plan.band, uplink_dr, mac.rx1_dr_offset);
+  w.rx1_data_rate_index = rx1_dr ? *rx1_dr : uplink_dr;
+  w.rx2_data_rate_index = mac.rx2_data_rate;
+  w.f_cnt_down = std::max(s.n_f_cnt_down, s.a_f_cnt_down);
+  return w;
 }
 
 void data_uplink::call_hook() {

@@ -27,6 +27,7 @@ class data_uplink {
   // delivered to applications cannot be accepted again after a crash.
   void update_session(std::optional<uplink_event> event);
   uplink_event make_event();
+  std::optional<answer_windows> answer_windows_of(std::uint8_t uplink_dr) const;
   void call_hook();
   void drop(counter reason, std::string_view detail);
 

@@ -23,12 +23,23 @@ enum class downlink_priority : std::uint8_t {
   highest = 6,
 };
 
+// A downlink that answers one uplink in the receive windows it opened (the Data API's
+// downlink_response): it never enters the durable queue; it goes in the first of that uplink's windows
+// still ahead, or fails with `window_missed` (the windows passed, the device sent another uplink
+// meanwhile, or no gateway could take it).
+struct window_binding {
+  std::uint32_t uplink_f_cnt = 0;  // the uplink's full frame counter
+  time_point deadline{};           // after this, do not even try
+  friend bool operator==(const window_binding&, const window_binding&) = default;
+};
+
 struct application_downlink {
   std::uint8_t f_port = 0;
   bytes frm_payload;  // in clear; the core encrypts it with the session's AppSKey
   downlink_priority priority = downlink_priority::lowest;
   bool confirmed = false;
   std::vector<std::string> correlation_ids;
+  std::optional<window_binding> answers;  // none: an ordinary queued downlink
   // Set by the core once queued.
   std::uint32_t f_cnt = 0;
   bytes session_key_id;

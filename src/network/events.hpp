@@ -36,6 +36,17 @@ struct join_event {
   friend bool operator==(const join_event&, const join_event&) = default;
 };
 
+// The receive windows a data uplink opened, as the core planned them when it accepted the frame: what an
+// application needs to answer in them (the Data API's downlink_request). Server time; RX2 follows RX1.
+struct answer_windows {
+  time_point rx1{};
+  std::uint8_t rx1_data_rate_index = 0;
+  time_point rx2{};
+  std::uint8_t rx2_data_rate_index = 0;
+  std::uint32_t f_cnt_down = 0;  // the counter the next downlink will use
+  friend bool operator==(const answer_windows&, const answer_windows&) = default;
+};
+
 struct uplink_event {
   device_ids ids;
   bytes session_key_id;
@@ -51,6 +62,8 @@ struct uplink_event {
   time_point received_at{};  // when the network core processed the frame
   std::chrono::nanoseconds consumed_airtime{0};
   std::vector<std::string> correlation_ids;
+  bytes encrypted_frm_payload;            // FRMPayload as the device sent it
+  std::optional<answer_windows> windows;  // none when the device cannot be answered (previous session)
   friend bool operator==(const uplink_event&, const uplink_event&) = default;
 };
 

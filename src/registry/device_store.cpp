@@ -131,6 +131,16 @@ result<std::vector<end_device>> device_store::list(std::string_view application_
   return out;
 }
 
+std::optional<end_device> device_store::find_by_dev_eui(std::string_view application_id,
+                                                        const core::eui64& dev_eui) {
+  auto s =
+      db_.prepare("SELECT " + std::string(columns) +
+                  " FROM end_devices WHERE application_id = ? AND dev_eui = ? ORDER BY device_id LIMIT 1");
+  s.bind(1, application_id).bind_blob(2, dev_eui.view());
+  if (!s.step()) return std::nullopt;
+  return read_row(s);
+}
+
 std::vector<end_device> device_store::list_all() {
   std::vector<end_device> out;
   auto s =

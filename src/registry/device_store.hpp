@@ -6,6 +6,7 @@
 #include "registry/error.hpp"
 #include "storage/sqlite.hpp"
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,8 @@ class device_store {
   result<end_device> get(std::string_view application_id, std::string_view device_id);
   // unknown_application; ordered by device ID.
   result<std::vector<end_device>> list(std::string_view application_id);
+  // The device of an application with this DevEUI, if any (a Data API downlink_claim names devices so).
+  std::optional<end_device> find_by_dev_eui(std::string_view application_id, const core::eui64& dev_eui);
   // Every device of every application (for the network core's caches).
   std::vector<end_device> list_all();
   result<void> remove(std::string_view application_id, std::string_view device_id);  // not_found

@@ -195,6 +195,16 @@ constexpr std::array all_migrations{
         key_id TEXT PRIMARY KEY, secret_hash BLOB NOT NULL, rights TEXT NOT NULL,
         name TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL) WITHOUT ROWID;
     )sql"},
+    // Outbound MQTT connectors (application/connector/connector_store): where an application's events are
+    // published, in the Everynet Data API. Deleted with their application. Writes bump registry_version.
+    migration{11, R"sql(
+      CREATE TABLE connectors (
+        application_id TEXT NOT NULL REFERENCES applications (application_id) ON DELETE CASCADE,
+        name TEXT NOT NULL, uri TEXT NOT NULL, topic_up TEXT NOT NULL, topic_down TEXT NOT NULL DEFAULT '',
+        types TEXT NOT NULL, ca_file TEXT NOT NULL DEFAULT '', client_id TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (application_id, name)) WITHOUT ROWID;
+    )sql"},
 };
 
 }  // namespace

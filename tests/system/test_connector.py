@@ -157,6 +157,7 @@ class Subscriber:
 # -- Tether with connectors ------------------------------------------------------------------------------------
 
 def connector_toml(name, uri, topic_up, **extra):
+    extra.setdefault("types", "uplink")  # the tests below count uplinks; the Data API default adds more
     lines = ["[[connector]]", 'application = "app1"', f'name = "{name}"', f'uri = "{uri}"', f'topic_up = "{topic_up}"']
     lines += [f'{k} = "{v}"' for k, v in extra.items()]
     return "\n".join(lines) + "\n"
@@ -237,9 +238,9 @@ def test_tcp_uplinks_arrive_on_the_expanded_topic(cleanup):
     cleanup.append(broker)
     sub = Subscriber(broker.port)
     cleanup.append(sub)
-    net = ConnectorNetwork(connector_toml("c1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"))
+    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"))
     cleanup.append(net)
-    net.wait_connected("c1")
+    net.wait_connected("conn1")
     net.send(frames(ABP_ADDR, 1, 5))
     wait_for(lambda: len(sub.received("lora/")) >= 5, 15, "5 uplinks on the user's broker")
     got = sub.received("lora/")
@@ -281,9 +282,9 @@ def test_websocket(cleanup):
     cleanup.append(broker)
     sub = Subscriber(broker.port)
     cleanup.append(sub)
-    net = ConnectorNetwork(connector_toml("ws", f"ws://127.0.0.1:{broker.ws_port}", "ws/{type}/{device_addr}"))
+    net = ConnectorNetwork(connector_toml("web", f"ws://127.0.0.1:{broker.ws_port}", "ws/{type}/{device_addr}"))
     cleanup.append(net)
-    net.wait_connected("ws")
+    net.wait_connected("web")
     net.send(frames(ABP_ADDR, 1, 4))
     wait_for(lambda: len(sub.received("ws/")) >= 4, 15, "4 uplinks over WebSocket")
     assert uplinks(sub.received("ws/")) == [(ABP_ADDR.lower(), f, False) for f in range(1, 5)]
@@ -294,10 +295,10 @@ def test_broker_down_20s_every_uplink_arrives_after_in_order(cleanup):
     cleanup.append(broker)
     sub = Subscriber(broker.port)
     cleanup.append(sub)
-    net = ConnectorNetwork(connector_toml("c1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"),
+    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"),
                            extra_args=["--connector-backoff-max", "2s"])
     cleanup.append(net)
-    net.wait_connected("c1")
+    net.wait_connected("conn1")
     a, b = frames(ABP_ADDR, 1, 40), frames(ABP_ADDR_2, 1, 40)
     net.send([f for pair in zip(a[:10], b[:10]) for f in pair], interval=0.02)
     wait_for(lambda: len(uplinks(sub.received())) >= 20, 15, "the first 20 uplinks")
@@ -307,7 +308,7 @@ def test_broker_down_20s_every_uplink_arrives_after_in_order(cleanup):
     net.send([f for pair in zip(a[10:30], b[10:30]) for f in pair], interval=0.45)  # 40 uplinks over ~18 s
     time.sleep(max(0.0, 20 - (time.monotonic() - down_at)))
     broker.start()
-    net.wait_connected("c1", times=2, timeout=10)
+    net.wait_connected("conn1", times=2, timeout=10)
     net.send([f for pair in zip(a[30:], b[30:]) for f in pair], interval=0.02)
     wait_for(lambda: len(set(uplinks(sub.received()))) >= 80, 30, "all 80 uplinks")
 
@@ -324,17 +325,17 @@ def test_kill_9_of_tether_replays_from_the_stored_cursor(cleanup):
     cleanup.append(broker)
     sub = Subscriber(broker.port)
     cleanup.append(sub)
-    net = ConnectorNetwork(connector_toml("c1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"),
+    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"),
                            extra_args=["--connector-backoff-max", "1s"])
     cleanup.append(net)
-    net.wait_connected("c1")
+    net.wait_connected("conn1")
     phys = frames(ABP_ADDR, 1, 60)
     net.send(phys[:20], interval=0.01)
     wait_for(lambda: len(uplinks(sub.received())) >= 20, 15, "the first 20 uplinks")
 
     broker.stop()  # nothing can be delivered now: 21..40 stay in Tether's event stream only
     net.send(phys[20:40], interval=0.01)
-    wait_for(lambda: net.log_count("connector app1/c1: link lost") >= 1, 10, "the link to break")
+    wait_for(lambda: net.log_count("connector app1/conn1: link lost") >= 1, 10, "the link to break")
     time.sleep(1)  # the gateway's uplinks are through the network core and in the durable log
     net.server.kill()
     for c in net.gateways.values():
@@ -342,7 +343,7 @@ def test_kill_9_of_tether_replays_from_the_stored_cursor(cleanup):
     net.gateways = {}
     broker.start()
     net.server.start()
-    net.wait_connected("c1", times=2)
+    net.wait_connected("conn1", times=2)
     net.send(phys[40:], interval=0.01)
     wait_for(lambda: len(set(uplinks(sub.received()))) >= 60, 30, "all 60 uplinks")
 
@@ -434,7 +435,7 @@ class FakeBroker:
 def test_backoff_doubles_from_100ms_and_is_capped(cleanup):
     fake = FakeBroker("refuse")
     cleanup.append(fake)
-    net = ConnectorNetwork(connector_toml("c1", f"mqtt://127.0.0.1:{fake.port}", "lora/{type}"),
+    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{fake.port}", "lora/{type}"),
                            extra_args=["--connector-backoff-max", "1600ms"])
     cleanup.append(net)
     wait_for(lambda: len(fake.snapshot()) >= 9, 20, "9 connection attempts")
@@ -448,10 +449,10 @@ def test_backoff_doubles_from_100ms_and_is_capped(cleanup):
 def test_a_broker_that_never_pubacks_gets_a_reconnect_and_a_resend(cleanup):
     fake = FakeBroker("no_puback")
     cleanup.append(fake)
-    net = ConnectorNetwork(connector_toml("c1", f"mqtt://127.0.0.1:{fake.port}", "lora/{type}"),
+    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{fake.port}", "lora/{type}"),
                            extra_args=["--connector-backoff-max", "1s"])
     cleanup.append(net)
-    net.wait_connected("c1")
+    net.wait_connected("conn1")
     net.send(frames(ABP_ADDR, 1, 150))
     wait_for(lambda: len(fake.snapshot()) >= 3, 20, "two reconnects")
     conns = fake.snapshot()
@@ -475,21 +476,21 @@ def test_config_changes_reach_the_running_server(cleanup):
     sub = Subscriber(broker.port)
     cleanup.append(sub)
     uri = f"mqtt://127.0.0.1:{broker.port}"
-    net = ConnectorNetwork(connector_toml("c1", uri, "first/{type}"))
+    net = ConnectorNetwork(connector_toml("conn1", uri, "first/{type}"))
     cleanup.append(net)
-    net.wait_connected("c1")
+    net.wait_connected("conn1")
     phys = frames(ABP_ADDR, 1, 3)
     net.send(phys[:1])
     wait_for(lambda: len(sub.received("first/")) == 1, 10, "the first uplink")
 
     net.config.write_text("")  # deleted: the link stops
-    wait_for(lambda: net.log_count("connector app1/c1: stopped") >= 1, 10, "the connector to stop")
+    wait_for(lambda: net.log_count("connector app1/conn1: stopped") >= 1, 10, "the connector to stop")
     net.send(phys[1:2])
     time.sleep(1)
     assert len(sub.received()) == 1
 
-    net.config.write_text(connector_toml("c1", uri, "second/{type}"))  # back, changed
-    net.wait_connected("c1", times=2)
+    net.config.write_text(connector_toml("conn1", uri, "second/{type}"))  # back, changed
+    net.wait_connected("conn1", times=2)
     net.send(phys[2:])
     wait_for(lambda: len(sub.received("second/")) >= 2, 10, "two uplinks on the new topic")
     # The connector resumes from its cursor: the uplink sent while it was deleted comes first, as history.

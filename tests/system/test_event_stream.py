@@ -37,7 +37,7 @@ def test_delivered_events_are_logged_in_order_and_survive_kill_9(net):
     rows = logged(net)
     assert [seq for seq, _ in rows] == list(range(1, 9))
     for _, payload in rows:
-        assert payload[0] == 1 and payload[1] == 2  # format version 1, an uplink
+        assert payload[0] == 2 and payload[1] == 2  # format version 2, an uplink
 
     net.server.start()
     sub = net.subscribe("v3/app1/devices/abp-dev/up", 1)

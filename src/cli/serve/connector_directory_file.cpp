@@ -1,6 +1,6 @@
 #include "cli/serve/connector_directory_file.hpp"
 
-#include "application/connector/uri.hpp"
+#include "application/connector/connector_store.hpp"
 
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
@@ -12,18 +12,6 @@
 namespace tether::cli {
 namespace {
 namespace conn = application::connector;
-
-constexpr std::array<std::pair<std::string_view, conn::message_type>, 9> type_names{{
-    {"uplink", conn::message_type::uplink},
-    {"join_request", conn::message_type::join_request},
-    {"downlink", conn::message_type::downlink},
-    {"downlink_request", conn::message_type::downlink_request},
-    {"status_response", conn::message_type::status_response},
-    {"error", conn::message_type::error},
-    {"warning", conn::message_type::warning},
-    {"info", conn::message_type::info},
-    {"location", conn::message_type::location},
-}};
 
 std::string unquote(std::string s) {
   if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front())
@@ -42,15 +30,14 @@ void set_key(conn::connector_config& c, const std::string& k, const std::string&
     c.name = v;
   } else if (k == "uri") {
     c.uri = v;
-    auto parsed = conn::parse_broker_uri(v);
-    if (!parsed) throw std::invalid_argument("uri: " + parsed.error());
-    c.broker = *parsed;
   } else if (k == "topic_up") {
     c.topic_up = v;
   } else if (k == "topic_down") {
     c.topic_down = v;
   } else if (k == "types") {
-    c.types = parse_connector_types(v);
+    conn::type_set types;
+    if (auto bad = conn::parse_types(v, types); !bad.empty()) throw std::invalid_argument("types: " + bad);
+    c.types = types;
   } else if (k == "ca") {
     c.ca_file = v;
   } else if (k == "client_id") {
@@ -65,6 +52,8 @@ conn::connector_config to_config(const raw_entry& e) {
   for (const auto& [k, v] : e.keys) set_key(c, k, v);
   for (const char* required : {"application", "name", "uri", "topic_up"})
     if (!e.keys.contains(required)) throw std::invalid_argument(std::string("'") + required + "' is missing");
+  // The same checks as `tether connector create`, so the file and the command refuse the same things.
+  if (auto bad = conn::validate_connector(c); !bad.empty()) throw std::invalid_argument(bad);
   return c;
 }
 
@@ -130,24 +119,6 @@ class file_directory final : public conn::connector_directory {
 
 std::unique_ptr<conn::connector_directory> make_file_connector_directory(std::string path) {
   return std::make_unique<file_directory>(std::move(path));
-}
-
-conn::type_set parse_connector_types(std::string_view list) {
-  conn::type_set set;
-  while (!list.empty()) {
-    auto comma = list.find(',');
-    auto name = list.substr(0, comma);
-    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-    auto it =
-        std::find_if(type_names.begin(), type_names.end(), [&](const auto& t) { return t.first == name; });
-    if (it == type_names.end())
-      throw std::invalid_argument("unknown message type '" + std::string(name) + "'");
-    set.add(it->second);
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
-  return set;
 }
 
 }  // namespace tether::cli

@@ -10,8 +10,9 @@
 //   ca = "/etc/ssl/my-ca.pem"            # optional: the system's CAs
 //   client_id = "tether-1"               # optional
 // The file is read again at each list() (once a second), so an edit reaches a running server. An
-// entry with a bad URI, a missing key or an unknown type is left out with a clear log line (once per
-// change of the file); an unreadable file keeps the last good list.
+// entry that `tether connector create` would refuse (validate_connector), or with a missing key, is
+// left out with a clear log line (once per change of the file); an unreadable file keeps the last
+// good list.
 
 #include "application/connector/connector_config.hpp"
 
@@ -22,8 +23,5 @@ namespace tether::cli {
 
 // `path` empty: a directory that lists nothing.
 std::unique_ptr<application::connector::connector_directory> make_file_connector_directory(std::string path);
-
-// "uplink,downlink" -> the set; throws std::invalid_argument naming an unknown type.
-application::connector::type_set parse_connector_types(std::string_view list);
 
 }  // namespace tether::cli

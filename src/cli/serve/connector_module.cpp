@@ -7,10 +7,12 @@
 // durable stream themselves, so a live event and a replayed one take the same path.
 
 #include "application/bus.hpp"
-#include "application/connector/basic_renderer.hpp"
+#include "application/connector/connector_store.hpp"
+#include "application/connector/data_api_codec.hpp"
 #include "application/connector/link.hpp"
 #include "cli/serve/connector_directory_file.hpp"
 #include "cli/serve/frontend_module.hpp"
+#include "registry/device_store.hpp"
 #include "storage/cursor_store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -19,6 +21,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 #include <memory>
@@ -45,6 +48,32 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   if (per == 0) return std::nullopt;
   return std::chrono::milliseconds(static_cast<std::int64_t>(value * per));
 }
+
+// The connectors of `tether connector create` and those of the config file; a file entry wins over a
+// stored one of the same application and name.
+class both_directories final : public conn::connector_directory {
+ public:
+  both_directories(std::unique_ptr<conn::connector_directory> stored,
+                   std::unique_ptr<conn::connector_directory> file)
+      : stored_(std::move(stored)), file_(std::move(file)) {}
+
+  std::vector<conn::connector_config> list() override {
+    auto from_file = file_->list();
+    std::vector<conn::connector_config> out;
+    for (auto& c : stored_->list()) {
+      const bool overridden = std::any_of(from_file.begin(), from_file.end(), [&](const auto& f) {
+        return f.application_id == c.application_id && f.name == c.name;
+      });
+      if (!overridden) out.push_back(std::move(c));
+    }
+    out.insert(out.end(), from_file.begin(), from_file.end());
+    return out;
+  }
+
+ private:
+  std::unique_ptr<conn::connector_directory> stored_;
+  std::unique_ptr<conn::connector_directory> file_;
+};
 
 class connector_module final : public frontend_module, public application::frontend {
  public:
@@ -75,6 +104,7 @@ class connector_module final : public frontend_module, public application::front
   conn::link_options options_;
 
   std::unique_ptr<storage::cursor_store> cursors_;
+  std::unique_ptr<storage::database> devices_db_;  // for downlink_claim's DevEUI lookups
   std::unique_ptr<application::event_stream> stream_;
   std::unique_ptr<conn::connector_directory> directory_;
   conn::codec_factory codecs_;
@@ -122,8 +152,19 @@ void connector_module::build(serve_context& ctx) {
   std::string config_file;
   if (auto* o = cmd_->get_option_no_throw("--config"); o != nullptr && o->count() > 0)
     config_file = o->as<std::string>();
-  directory_ = make_file_connector_directory(config_file);
-  codecs_ = conn::make_basic_codec_factory();
+  directory_ = std::make_unique<both_directories>(conn::make_registry_directory(ctx.database_path, {}),
+                                                  make_file_connector_directory(config_file));
+  devices_db_ = std::make_unique<storage::database>(ctx.database_path);
+  conn::codec_services services;
+  services.push_downlinks = [&bus = ctx.bus](network::downlink_request r) {
+    return bus.push_downlinks(std::move(r));
+  };
+  // Called on the links' thread only, so the one connection needs no lock.
+  services.find_device = [db = devices_db_.get()](std::string_view app, const core::eui64& dev_eui) {
+    auto found = registry::device_store(*db).find_by_dev_eui(app, dev_eui);
+    return found ? std::optional<std::string>(found->device_id) : std::nullopt;
+  };
+  codecs_ = conn::make_data_api_codec_factory(std::move(services));
   cursors_ = std::make_unique<storage::cursor_store>(ctx.database_path);
   stream_ = std::make_unique<application::event_stream>(ctx.event_log, *cursors_);
   ctx.bus.attach(*this);

@@ -138,13 +138,13 @@ TEST(event_codec, damaged_or_unknown_records_are_refused) {
   EXPECT_THROW(decode_event(blob.substr(0, blob.size() - 1), "e"), storage::storage_error);
   EXPECT_THROW(decode_event(blob + "x", "e"), storage::storage_error);
   auto newer = blob;
-  newer[0] = 2;
+  newer[0] = 3;
   try {
     decode_event(newer, "event app1/7");
-    FAIL() << "version 2 decoded";
+    FAIL() << "version 3 decoded";
   } catch (const storage::storage_error& e) {
     EXPECT_NE(std::string(e.what()).find("event app1/7"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("version 2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("version 3"), std::string::npos) << e.what();
   }
   auto unknown_kind = blob;
   unknown_kind[1] = 9;

@@ -116,6 +116,20 @@ TEST_F(RegistryStore, ApplicationsAndDevices) {
   EXPECT_TRUE(devices.create(otaa("app1", "dev2", "0004A30B001C0530")));
 }
 
+TEST_F(RegistryStore, FindsADeviceByDevEuiInItsApplicationOnly) {
+  application_store apps(*db_);
+  device_store devices(*db_);
+  ASSERT_TRUE(apps.create({"app1", "", 0}));
+  ASSERT_TRUE(apps.create({"app2", "", 0}));
+  ASSERT_TRUE(devices.create(otaa("app1", "dev1", "0004A30B001C0530")));
+  const auto eui = parse_eui("0004A30B001C0530").value();
+  auto found = devices.find_by_dev_eui("app1", eui);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->device_id, "dev1");
+  EXPECT_FALSE(devices.find_by_dev_eui("app2", eui));
+  EXPECT_FALSE(devices.find_by_dev_eui("app1", parse_eui("0004A30B001C0531").value()));
+}
+
 TEST_F(RegistryStore, DeletingAnApplicationDeletesItsDevices) {
   application_store apps(*db_);
   device_store devices(*db_);
