@@ -43,7 +43,9 @@ subscription_index::subscription_index(std::size_t workers)
 
 template <class Change>
 void subscription_index::update(std::string_view key, Change change) {
-  const auto [group, filter] = split_shared(key);
+  const auto split = split_shared(key);  // no structured binding: lambdas below capture the group
+  const auto group = split.first;
+  const auto filter = split.second;
   std::lock_guard lock(write_mutex_);
   // Copy the path root..leaf, apply the change to the leaf copy, then relink upwards.
   std::vector<std::pair<std::shared_ptr<node>, std::string>> path;
