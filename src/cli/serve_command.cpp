@@ -199,6 +199,7 @@ int serve(const core_options& o, const frontend_modules& modules) {
                                                 {"device_sessions", &session_commits},
                                                 {"downlink_queues", &downlink_commits},
                                                 {"event_log", &event_commits}}};
+  http::metric_writers frontend_metrics;  // filled by the modules' build()
   hub.set_core(network_server);
   hub.set_events(bus);  // gateway events go to the log only (the live event stream reads them)
   bus.set_downlink_handler(network_server);
@@ -215,7 +216,8 @@ int serve(const core_options& o, const frontend_modules& modules) {
                     .tls = tls,
                     .broker_defaults = broker_defaults_of(o),
                     .realms = realms,
-                    .measures = measures};
+                    .measures = measures,
+                    .metrics = frontend_metrics};
   const stop_on_exit stopper{modules};  // also when a later module fails to build
   for (const auto& m : modules) m->build(ctx);
   if (realms.listener_count() == 0) {

@@ -11,6 +11,9 @@
 #include <boost/beast/ssl.hpp>
 
 #include <fmt/format.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 
 namespace tether::http {
 
@@ -68,6 +71,16 @@ unsigned status_of_read_error(const boost::system::error_code& ec) {
     return 400;
   }
   return 0;
+}
+
+// Whether the client of an idle event stream has closed its side (EOF or a reset on the socket). It
+// sends nothing after its request, so a peek that sees the end means it went away: its slot is freed
+// at the next poll instead of at the next heartbeat's failed write. Bytes waiting (a TLS close_notify)
+// leave it to the write to find out.
+bool client_went_away(tcp::socket& socket) {
+  char byte = 0;
+  const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
 }  // namespace
@@ -219,6 +232,10 @@ asio::awaitable<void> server::pump_events(Stream& stream, event_source& source) 
   for (;;) {
     auto piece = source.next(options_.stream_buffer_bytes);
     if (piece.empty()) {
+      if (client_went_away(beast::get_lowest_layer(stream).socket())) {
+        stats_.streams_closed.fetch_add(1, std::memory_order_relaxed);
+        co_return;
+      }
       if (std::chrono::steady_clock::now() - last_write < options_.stream_heartbeat) {
         timer.expires_after(options_.stream_poll);
         co_await timer.async_wait(as_tuple_awaitable);

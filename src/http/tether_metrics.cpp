@@ -204,6 +204,8 @@ void write_http_metrics(exposition& out, const std::vector<const server_stats*>&
       &server_stats::streams_refused);
   one("tether_http_event_streams_cut_total", "Event streams cut off: a slow client missed the write deadline",
       &server_stats::streams_cut_slow);
+  one("tether_http_event_streams_closed_total", "Event streams ended by their client",
+      &server_stats::streams_closed);
 }
 
 void write_admin_api_metrics(exposition& out, const api::admin_api_stats& stats) {
@@ -227,6 +229,7 @@ std::string render_metrics(const metric_sources& sources) {
   write_histogram_metrics(out, sources.measures);
   write_http_metrics(out, sources.http);
   if (sources.admin_api) write_admin_api_metrics(out, *sources.admin_api);
+  if (sources.frontends) sources.frontends->write(out);
   return out.take();
 }
 

@@ -50,6 +50,23 @@ struct core_measures {
   std::vector<store> stores;
 };
 
+class exposition;
+
+// What frontends count besides the core (the IoT realm, the outbound connectors): each adds a writer
+// while it is built, and every scrape calls them in order after the core's families. Writers read
+// atomics or take their owner's lock briefly; they run on the HTTP thread.
+class metric_writers {
+ public:
+  using writer = std::function<void(exposition&)>;
+  void add(writer w) { writers_.push_back(std::move(w)); }  // while serve builds, before any scrape
+  void write(exposition& out) const {
+    for (const auto& w : writers_) w(out);
+  }
+
+ private:
+  std::vector<writer> writers_;
+};
+
 struct metric_sources {
   std::function<std::vector<mqtt::broker*>()> brokers;  // asked at each scrape
   gateway::hub* hub = nullptr;
@@ -57,10 +74,9 @@ struct metric_sources {
   std::vector<const server_stats*> http;  // the HTTP servers (plain, TLS)
   const api::admin_api_stats* admin_api = nullptr;
   core_measures measures;
+  const metric_writers* frontends = nullptr;
   std::string version;
 };
-
-class exposition;
 
 void write_broker_metrics(exposition& out, const std::vector<mqtt::broker*>& brokers);
 void write_gateway_metrics(exposition& out, const std::vector<mqtt::broker*>& brokers,

@@ -181,11 +181,12 @@ def refusal(net, path, key=None, headers=None, method="GET"):
 def test_refusals(net):
     info_key = net.key("--application", "app1", "RIGHT_APPLICATION_INFO")
     app = "/api/v1/events?application=app1"
-    assert refusal(net, app) == (401, "unauthenticated")
-    assert refusal(net, app, key="NNSXS.NOT.A-KEY") == (401, "unauthenticated")
-    assert refusal(net, app, key=net.gateway_keys["gw1"]) == (401, "unauthenticated")  # another entity's key
-    assert refusal(net, app, key=info_key) == (403, "permission_denied")
-    assert refusal(net, "/api/v1/events?gateway=gw1", key=net.gateway_keys["gw1"]) == (403, "permission_denied")
+    # The admin API's names for the same refusals.
+    assert refusal(net, app) == (401, "unauthorized")
+    assert refusal(net, app, key="NNSXS.NOT.A-KEY") == (401, "unauthorized")
+    assert refusal(net, app, key=net.gateway_keys["gw1"]) == (401, "unauthorized")  # another entity's key
+    assert refusal(net, app, key=info_key) == (403, "forbidden")
+    assert refusal(net, "/api/v1/events?gateway=gw1", key=net.gateway_keys["gw1"]) == (403, "forbidden")
     for bad in ("/api/v1/events", "/api/v1/events?application=app1&gateway=gw1", "/api/v1/events?device=otaa-dev",
                 "/api/v1/events?application=APP1", "/api/v1/events?application=app1&colour=red",
                 "/api/v1/events?application=app1&application=app1"):
@@ -193,3 +194,37 @@ def test_refusals(net):
     assert refusal(net, app, key=net.app_key, headers={"Last-Event-ID": "x1"}) == (400, "bad_request")
     assert refusal(net, app, key=net.app_key, headers={"Last-Event-ID": "99"}) == (400, "bad_request")
     assert refusal(net, app, key=net.app_key, method="POST")[0] == 405
+
+
+def closed_streams(net):
+    conn = http.client.HTTPConnection("127.0.0.1", net.http_port, timeout=5)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    conn.close()
+    line = next(x for x in text.splitlines() if x.startswith("tether_http_event_streams_closed_total "))
+    return float(line.split()[1])
+
+
+def admin_key(net, rights):
+    out = net.cli("key", "create", "--admin", "--rights", rights, "--name", "sse")
+    return KEY_RE.search(out).group(0)
+
+
+def test_an_admin_key_follows_any_feed_and_is_refused_once_revoked(net):
+    reader = admin_key(net, "RIGHT_ADMIN_READ")
+    for path in ("/api/v1/events?application=app1", "/api/v1/events?application=app1&device=otaa-dev",
+                 "/api/v1/events?gateway=gw1"):
+        sse = SseClient(net.http_port, path, reader)
+        assert sse.status == 200, path
+        sse.close()
+    everything = SseClient(net.http_port, "/api/v1/events?gateway=gw1", admin_key(net, "RIGHT_ADMIN_ALL"))
+    assert everything.status == 200, "RIGHT_ADMIN_ALL implies RIGHT_ADMIN_READ"
+    everything.close()
+    # The four streams the client ended are counted as such.
+    deadline = time.time() + 5
+    while closed_streams(net) < 4 and time.time() < deadline:
+        time.sleep(0.1)
+    assert closed_streams(net) >= 4
+    key_id = reader.split(".")[1]
+    net.cli("key", "delete", key_id)
+    assert refusal(net, "/api/v1/events?application=app1", key=reader) == (401, "unauthorized")

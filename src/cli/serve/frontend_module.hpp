@@ -24,10 +24,8 @@ class event_log;
 }
 namespace tether::http {
 struct core_measures;
-}
-namespace tether::storage {
-class event_log;
-}
+class metric_writers;
+}  // namespace tether::http
 
 namespace tether::cli {
 
@@ -45,6 +43,7 @@ struct serve_context {
   mqtt::broker_options broker_defaults;  // --mqtt-max-*: limits every realm's broker starts from
   realm_host& realms;                    // add a realm here: its broker, listeners, revocation
   const http::core_measures& measures;   // latency and group-commit histograms, for /metrics
+  http::metric_writers& metrics;         // a frontend's own counters for /metrics: add a writer in build()
 };
 
 class frontend_module {

@@ -68,6 +68,7 @@ class http_module final : public frontend_module {
     sources_.network = &ctx.network;
     sources_.version = "0.1.0";
     sources_.measures = ctx.measures;
+    sources_.frontends = &ctx.metrics;
     checks_.push_back({"listeners", [this, &realms]() -> std::optional<std::string> {
                          const auto open = realms.open_listener_count() + open_servers();
                          const auto configured = realms.listener_count() + servers_.size();

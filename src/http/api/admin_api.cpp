@@ -5,7 +5,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cctype>
 #include <optional>
 
 namespace tether::http::api {
@@ -38,19 +37,6 @@ std::optional<std::vector<std::string>> match(std::string_view pattern,
     }
   }
   return params;
-}
-
-// The key of "Bearer <key>" (the scheme in any case), or empty.
-std::string_view bearer_key(std::string_view authorization) {
-  constexpr std::string_view scheme = "bearer ";
-  if (authorization.size() <= scheme.size()) return {};
-  for (std::size_t i = 0; i < scheme.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(authorization[i])) != scheme[i]) return {};
-  }
-  auto key = authorization.substr(scheme.size());
-  while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
-  while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
-  return key;
 }
 
 }  // namespace
@@ -96,7 +82,7 @@ response admin_api::dispatch(const request& r, std::string_view path) {
       allow += (allow.empty() ? "" : ", ") + std::string(route.method);
       continue;
     }
-    const auto key = bearer_key(r.authorization);
+    const auto key = bearer_token(r.authorization);
     if (key.empty()) return unauthorized("give an admin API key as Authorization: Bearer <key>");
     const auto admin = keys_.authenticate({registry::entity_kind::admin, ""}, key);
     if (!admin) return unauthorized("unknown or revoked admin API key");

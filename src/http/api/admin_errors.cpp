@@ -25,15 +25,8 @@ response failure_response(const registry::failure& f) {
   return json_response(body, status_of(f));
 }
 
-response unauthorized(std::string_view message) {
-  auto r = json_error(401, "unauthorized", message);
-  r.www_authenticate = "Bearer";
-  return r;
-}
-
 response forbidden(registry::right needed) {
-  return json_error(403, "forbidden",
-                    fmt::format("this needs an admin key with {}", registry::right_name(needed)));
+  return http::forbidden(fmt::format("this needs an admin key with {}", registry::right_name(needed)));
 }
 
 response json_response(const nlohmann::json& value, unsigned status) {
