@@ -146,22 +146,23 @@ void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& ou
     }
     switch (result) {
       case enqueue_result::queued:
+      case enqueue_result::offline:
         break;
       case enqueue_result::congested:
         outcome.congested.push_back(m.owner);
         break;
-      case enqueue_result::dropped:
-        if (qos > 0) {
-          stats_.count_drop(drop_reason::queue_full);
-          // Logged at the 1st, 2nd, 4th, 8th, ... drop of a session, so a flood cannot flood the log.
-          auto n = m.target->dropped();
-          if ((n & (n - 1)) == 0) {
-            spdlog::warn(
-                "[{}] queue of client '{}' full ({} messages): dropped QoS {} message on '{}' ({} so far)",
-                realm_.name(), m.target->client_id(), options_.session.max_queued, qos, msg->topic, n);
-          }
+      case enqueue_result::dropped: {
+        // QoS 0 too: an online subscriber past its hard limit loses a message it would have had.
+        stats_.count_drop(drop_reason::queue_full);
+        // Logged at the 1st, 2nd, 4th, 8th, ... drop of a session, so a flood cannot flood the log.
+        auto n = m.target->dropped();
+        if ((n & (n - 1)) == 0) {
+          spdlog::warn(
+              "[{}] queue of client '{}' full ({} messages): dropped QoS {} message on '{}' ({} so far)",
+              realm_.name(), m.target->client_id(), options_.session.max_queued, qos, msg->topic, n);
         }
         break;
+      }
       case enqueue_result::closed:  // a race with the session's end; its subscriptions go next
         if (qos > 0) stats_.count_drop(drop_reason::session_closed);
         break;

@@ -259,14 +259,16 @@ void connection::close(std::string_view reason, bool graceful, bool after_write,
   if (phase_ == phase::closed) return;
   const bool was_connected = phase_ == phase::connected;
   const auto remote = transport_->remote_address();
+  // A copy: client_id() may view the session's string, and session_.reset() below can free it while
+  // the scope still shows it to every log line.
+  const std::string id(client_id());
   const core::log_scope scope{
-      {"realm", broker_.owner().name()}, {"client_id", client_id()}, {"remote_address", remote}};
+      {"realm", broker_.owner().name()}, {"client_id", id}, {"remote_address", remote}};
   phase_ = phase::closed;
   home_.unwatch(this);
   if (graceful) {
-    spdlog::debug("[{}] {} ({}): {}", broker_.owner().name(), client_id(), remote, reason);
+    spdlog::debug("[{}] {} ({}): {}", broker_.owner().name(), id, remote, reason);
   } else {
-    auto id = client_id();
     spdlog::info("[{}] closing {} ({}): {}", broker_.owner().name(), id.empty() ? "-" : id, remote, reason);
     if (reason.starts_with("protocol error")) {
       broker_.stats().protocol_errors.fetch_add(1, std::memory_order_relaxed);

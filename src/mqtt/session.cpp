@@ -42,7 +42,7 @@ enqueue_result session::enqueue(const message_ptr& msg, std::uint8_t qos, bool r
     std::lock_guard lock(mutex_);
     if (discarded_) return enqueue_result::closed;
     // QoS 0 is not queued for an offline client (nothing promises its delivery).
-    if (!link_ && qos == 0) return enqueue_result::dropped;
+    if (!link_ && qos == 0) return enqueue_result::offline;
     if (queue_.size() >= hard_limit()) {
       ++rare().dropped;
       return enqueue_result::dropped;

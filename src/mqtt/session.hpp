@@ -44,7 +44,8 @@ struct session_limits {
 enum class enqueue_result {
   queued,     // accepted
   congested,  // accepted, but the queue is over its limit: the publisher should pause
-  dropped,    // not accepted (offline queue full, QoS 0 to an offline session, or hard limit)
+  dropped,    // not accepted, a loss to count: offline queue full, or an online session's hard limit
+  offline,    // QoS 0 to an offline session: not queued, and no loss (nothing promised its delivery)
   closed,     // not accepted: the session has ended (discarded)
 };
 

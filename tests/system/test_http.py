@@ -268,6 +268,44 @@ def test_metrics_count_queued_and_inflight_messages_drops_and_refusals():
         server.cleanup()
 
 
+def test_qos0_past_an_online_subscribers_hard_limit_is_a_counted_drop():
+    """An online subscriber that stops reading: once its socket buffers and its queue (max_queued × 100) are
+    full, further QoS 0 messages are lost to it, and that is counted and logged like a QoS 1 loss."""
+    http_port = free_port()
+    server = Server(max_queued=2, extra_args=["--http-listen", f"127.0.0.1:{http_port}"])
+    server.start()
+    server.http_port = http_port
+    try:
+        stuck, rc = raw_connect(server.host, server.port, "stuck")
+        assert rc == 0
+        stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        topic = b"z/t"
+        stuck.sendall(bytes([0x82, 2 + 2 + len(topic) + 1]) + b"\x00\x01" + len(topic).to_bytes(2, "big") + topic +
+                      b"\x00")
+        assert stuck.recv(5)[:2] == b"\x90\x03"
+        # Tiny QoS 0 publishes, so that one read of the publisher's socket holds more than the hard limit of
+        # 200 (the broker pauses a publisher between reads, not within one). Sent until the broker stops
+        # reading us; the socket buffers on both sides take the first few MiB.
+        flood, rc = raw_connect(server.host, server.port, "flood")
+        assert rc == 0
+        packet = bytes([0x30, 2 + len(topic) + 8]) + len(topic).to_bytes(2, "big") + topic + b"12345678"
+        chunk = packet * 4096
+        flood.settimeout(3)
+        try:
+            for _ in range(256):
+                flood.sendall(chunk)
+        except socket.timeout:
+            pass
+        wait_for("a queue_full drop", lambda: metric(server, "tether_mqtt_publish_drops_total", realm="mqtt",
+                                                     reason="queue_full") > 0, 20)
+        assert "queue of client 'stuck' full" in server.log_text() and "dropped QoS 0 message" in server.log_text()
+        stuck.close()
+        flood.close()
+    finally:
+        server.stop()
+        server.cleanup()
+
+
 # -- a real Prometheus ---------------------------------------------------------------------------------------------
 
 class Prometheus:

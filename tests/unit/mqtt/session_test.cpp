@@ -320,8 +320,8 @@ TEST_F(session_test, ReattachWithNothingInFlightSendsNothingExtra) {
   EXPECT_TRUE(drain(again.get()).empty());
 }
 
-TEST_F(session_test, OfflineQoS0IsDropped) {
-  EXPECT_EQ(enqueue("t", 0), enqueue_result::dropped);
+TEST_F(session_test, OfflineQoS0IsNotQueued) {
+  EXPECT_EQ(enqueue("t", 0), enqueue_result::offline);
   EXPECT_EQ(s.queued(), 0u);
   // Not a loss the session counts: nothing promised QoS 0 delivery (the broker agrees, see route()).
   EXPECT_EQ(s.dropped(), 0u);
