@@ -32,6 +32,18 @@ std::string_view component_of(std::string_view message) {
   return std::all_of(word.begin(), word.end(), is_word_char) ? word : std::string_view{};
 }
 
+// The IDs core::join_correlation_ids joined → ["a","b","c"], at the writer's pending key.
+void write_id_list(core::json_writer& w, std::string_view ids) {
+  w.begin_array();
+  while (!ids.empty()) {
+    const auto end = ids.find(core::correlation_id_separator);
+    if (end != 0) w.string(ids.substr(0, end));
+    if (end == std::string_view::npos) break;
+    ids.remove_prefix(end + 1);
+  }
+  w.end_array();
+}
+
 class json_formatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
@@ -57,7 +69,11 @@ class json_formatter final : public spdlog::formatter {
           std::any_of(fields.begin(), fields.begin() + static_cast<std::ptrdiff_t>(i), seen)) {
         continue;  // the outer scope's value of a name wins
       }
-      w.key(f.name).string(f.value);
+      if (f.name == core::correlation_ids_field) {
+        write_id_list(w.key(f.name), f.value);
+      } else {
+        w.key(f.name).string(f.value);
+      }
     }
     w.end_object();
     line_ += '\n';

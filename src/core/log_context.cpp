@@ -15,6 +15,16 @@ thread_fields& here() noexcept {
 
 }  // namespace
 
+std::string join_correlation_ids(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) {
+    if (id.empty()) continue;
+    if (!out.empty()) out += correlation_id_separator;
+    out += id;
+  }
+  return out;
+}
+
 log_scope::log_scope(std::initializer_list<log_field> fields) noexcept {
   auto& f = here();
   restore_ = f.size;

@@ -11,7 +11,9 @@
 #include <array>
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace tether::core {
 
@@ -19,6 +21,13 @@ struct log_field {
   std::string_view name;
   std::string_view value;
 };
+
+// The field that holds an event's correlation IDs: one value, the IDs separated by the ASCII unit
+// separator (0x1F; gateways may put spaces in an ID, control characters they do not), written by
+// the JSON format as an array.
+inline constexpr std::string_view correlation_ids_field = "correlation_ids";
+inline constexpr char correlation_id_separator = '\x1f';
+std::string join_correlation_ids(const std::vector<std::string>& ids);
 
 class log_scope {
  public:

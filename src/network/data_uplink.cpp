@@ -272,17 +272,20 @@ void data_uplink::drop(counter reason, std::string_view detail) {
          .at = std::chrono::system_clock::now(),
          .correlation_ids = up_.correlation_ids});
   }
-  const auto level = reason == counter::retransmission ? spdlog::level::debug : spdlog::level::info;
+  // A lost frame is a warning (rate-limited below); a retransmission is no loss: its first copy went up.
+  const auto level = reason == counter::retransmission ? spdlog::level::debug : spdlog::level::warn;
   if (!spdlog::should_log(level)) return;
+  const auto n = shard_.drop_log[static_cast<std::size_t>(reason)].due();
+  if (!n) return;
   const auto dev_addr = fmt::format("{:08X}", frame_.header.dev_addr);
   const auto gateway = up_.rx_metadata.empty() ? std::string_view{} : up_.rx_metadata.front().gateway_id;
+  const auto correlation_ids = core::join_correlation_ids(up_.correlation_ids);
   const core::log_scope scope{
       {"application_id", device_ ? device_->device.application_id : std::string_view{}},
       {"device_id", device_ ? device_->device.device_id : std::string_view{}},
       {"dev_addr", dev_addr},
-      {"gateway_id", gateway}};
-  const auto n = shard_.drop_log[static_cast<std::size_t>(reason)].due();
-  if (!n) return;
+      {"gateway_id", gateway},
+      {core::correlation_ids_field, correlation_ids}};
   const auto also = core::repeat_note(*n);
   if (device_) {
     spdlog::log(level, "network: dropped uplink of {}/{} (DevAddr {:08X}, FCnt {}): {}: {}{}",

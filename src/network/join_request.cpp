@@ -220,13 +220,15 @@ void join_request::drop(counter reason, std::string_view detail) {
   const auto dev_eui = fmt::format("{:016X}", frame_.dev_eui);
   const auto join_eui = fmt::format("{:016X}", frame_.join_eui);
   const auto gateway = up_.rx_metadata.empty() ? std::string_view{} : up_.rx_metadata.front().gateway_id;
+  const auto correlation_ids = core::join_correlation_ids(up_.correlation_ids);
   const core::log_scope scope{
       {"application_id", device_ ? device_->device.application_id : std::string_view{}},
       {"device_id", device_ ? device_->device.device_id : std::string_view{}},
       {"dev_eui", dev_eui},
       {"join_eui", join_eui},
-      {"gateway_id", gateway}};
-  spdlog::info("network: dropped join-request (DevEUI {:016X}, JoinEUI {:016X}, DevNonce {}): {}: {}{}",
+      {"gateway_id", gateway},
+      {core::correlation_ids_field, correlation_ids}};
+  spdlog::warn("network: dropped join-request (DevEUI {:016X}, JoinEUI {:016X}, DevNonce {}): {}: {}{}",
                frame_.dev_eui, frame_.join_eui, frame_.dev_nonce, to_string(reason), detail,
                core::repeat_note(*n));
 }

@@ -73,3 +73,21 @@ def test_every_line_is_json_and_a_gateway_warning_names_the_gateway(server):
         assert e["level"] in ("trace", "debug", "info", "warning", "error", "critical"), e
         assert e["logger"] and isinstance(e["message"], str), e
     assert any(e.get("component") == "http" or "listening" in e["message"] for e in lines)
+
+
+def test_a_dropped_uplink_is_a_warning_with_the_devices_ids_and_correlation_ids():
+    from test_uplink_path import ABP_ADDR, APP_S_KEY, NWK_S_KEY, Network, device
+    net = Network(extra_args=["--log-format", "json"])
+    try:
+        net.uplink("gw1", device("data", ABP_ADDR, "5", "1", "01", NWK_S_KEY, APP_S_KEY))
+        # FCnt 3 after 5: a replay, dropped.
+        net.uplink("gw1", device("data", ABP_ADDR, "3", "1", "02", NWK_S_KEY, APP_S_KEY),
+                   correlation_ids=["gw:uplink:test-1", "trace 7"])
+        drop = wait_for(net.server, lambda e: "dropped uplink" in e["message"], "the replay's drop line")
+        assert drop["level"] == "warning", "a lost frame must be visible at --log-level warn"
+        assert (drop["application_id"], drop["device_id"], drop["dev_addr"]) == ("app1", "abp-dev", ABP_ADDR.upper())
+        assert drop["gateway_id"] == "gw1"
+        assert drop["correlation_ids"] == ["gw:uplink:test-1", "trace 7"]
+        assert "replay" in drop["message"]
+    finally:
+        net.close()

@@ -50,6 +50,14 @@ TEST(json_log_format, correlation_ids_come_from_the_open_scopes) {
   EXPECT_EQ(j["gateway_id"], "gw1");
 }
 
+TEST(json_log_format, correlation_ids_are_an_array) {
+  const auto ids = core::join_correlation_ids({"gs:uplink:01H", "", "my gateway 7", "data-api:packet:ab12"});
+  const core::log_scope scope{{core::correlation_ids_field, ids}};
+  const auto j = format("network: dropped uplink");
+  EXPECT_EQ(j["correlation_ids"],
+            nlohmann::json::array({"gs:uplink:01H", "my gateway 7", "data-api:packet:ab12"}));
+}
+
 TEST(json_log_format, an_unknown_format_is_refused) {
   EXPECT_THROW(set_log_format("xml"), std::invalid_argument);
   EXPECT_NO_THROW(set_log_format("text"));
