@@ -119,12 +119,15 @@ void database::exec(std::string_view sql) {
   }
 }
 
-transaction::transaction(database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+transaction::transaction(database& db) : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
+  db_.exec(nested_ ? "SAVEPOINT nested" : "BEGIN IMMEDIATE");
+}
 
 transaction::~transaction() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK");
+      // A nested one undoes only its own part; the outer transaction decides the rest.
+      db_.exec(nested_ ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK");
     } catch (const storage_error&) {
       // Nothing more can be done while unwinding; SQLite rolls back on close anyway.
     }
@@ -132,7 +135,7 @@ transaction::~transaction() {
 }
 
 void transaction::commit() {
-  db_.exec("COMMIT");
+  db_.exec(nested_ ? "RELEASE nested" : "COMMIT");
   done_ = true;
 }
 

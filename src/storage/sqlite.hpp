@@ -71,7 +71,9 @@ class database {
   sqlite3* db_ = nullptr;
 };
 
-// BEGIN IMMEDIATE .. COMMIT; rolls back when destroyed without commit().
+// BEGIN IMMEDIATE .. COMMIT; rolls back when destroyed without commit(). Inside another transaction
+// on the same connection it is a savepoint instead, so that a service can hold one transaction around
+// a read and a store's write that opens its own (read-modify-write without a lost update).
 class transaction {
  public:
   explicit transaction(database& db);
@@ -80,6 +82,7 @@ class transaction {
 
  private:
   database& db_;
+  bool nested_;
   bool done_ = false;
 };
 

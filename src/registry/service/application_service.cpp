@@ -20,11 +20,14 @@ outcome<application> application_service::create(std::string_view application_id
 
 outcome<application> application_service::update(std::string_view application_id,
                                                  const application_fields& fields) {
+  // The read and the write in one transaction: a concurrent update is never silently undone.
+  storage::transaction t(db_);
   auto a = get(application_id);
   if (!a) return a.error();
   if (fields.name) a->name = *fields.name;
   auto updated = application_store(db_).update(*a);
   if (!updated) return entity_failure(updated.error(), application_subject(application_id));
+  t.commit();
   return *updated;
 }
 

@@ -107,11 +107,14 @@ outcome<end_device> device_service::create(std::string_view application_id, std:
 
 outcome<end_device> device_service::update(std::string_view application_id, std::string_view device_id,
                                            const device_settings& settings) {
+  // The read and the write in one transaction: a concurrent update is never silently undone.
+  storage::transaction t(db_);
   auto d = get(application_id, device_id);
   if (!d) return d.error();
   if (auto ok = apply_settings(settings, *d); !ok) return ok.error();
   auto updated = device_store(db_).update(*d);
   if (!updated) return store_failure(updated.error(), *d);
+  t.commit();
   return *updated;
 }
 

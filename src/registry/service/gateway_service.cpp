@@ -55,11 +55,14 @@ outcome<gateway> gateway_service::create(std::string_view gateway_id, const gate
 }
 
 outcome<gateway> gateway_service::update(std::string_view gateway_id, const gateway_fields& fields) {
+  // The read and the write in one transaction: a concurrent update is never silently undone.
+  storage::transaction t(db_);
   auto g = get(gateway_id);
   if (!g) return g.error();
   if (auto ok = apply(fields, *g); !ok) return ok.error();
   auto updated = gateway_store(db_).update(*g);
   if (!updated) return store_failure(updated.error(), *g);
+  t.commit();
   return *updated;
 }
 

@@ -24,5 +24,42 @@ TEST(sqlite, EmptyTextAndBlobBindAsValuesNotNull) {
   EXPECT_EQ(s.column_text(3), "blob");
 }
 
+std::int64_t count_rows(database& db) {
+  auto st = db.prepare("SELECT COUNT(*) FROM nesting");
+  st.step();
+  return st.column_int(0);
+}
+
+TEST(sqlite, ATransactionInsideAnotherIsASavepointOfIt) {
+  test::temp_database dir;
+  database db(dir.path());
+  db.exec("CREATE TABLE nesting (v INTEGER)");
+  {
+    transaction outer(db);
+    db.exec("INSERT INTO nesting VALUES (1)");
+    {
+      transaction inner(db);  // rolled back alone
+      db.exec("INSERT INTO nesting VALUES (2)");
+    }
+    {
+      transaction inner(db);
+      db.exec("INSERT INTO nesting VALUES (3)");
+      inner.commit();
+    }
+    EXPECT_EQ(count_rows(db), 2);
+    outer.commit();
+  }
+  EXPECT_EQ(count_rows(db), 2);
+  {
+    transaction outer(db);
+    {
+      transaction inner(db);
+      db.exec("INSERT INTO nesting VALUES (4)");
+      inner.commit();
+    }
+  }  // the outer one rolls back what the inner one committed into it
+  EXPECT_EQ(count_rows(db), 2);
+}
+
 }  // namespace
 }  // namespace tether::storage
