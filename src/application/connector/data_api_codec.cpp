@@ -228,9 +228,10 @@ connector_codec make_data_api_codec(const connector_config& config, codec_servic
   return {std::make_unique<data_api_renderer>(state), std::make_unique<data_api_downstream>(state)};
 }
 
-codec_factory make_data_api_codec_factory(codec_services services) {
-  return [services = std::move(services)](const connector_config& config) {
-    return make_data_api_codec(config, services);
+codec_factory make_data_api_codec_factory(codec_services services,
+                                          std::shared_ptr<downstream_counters> counters) {
+  return [services = std::move(services), counters = std::move(counters)](const connector_config& config) {
+    return make_data_api_codec(config, services, counters);
   };
 }
 

@@ -50,8 +50,10 @@ struct downstream_counters {
   std::atomic<std::uint64_t> answers_dropped{0};      // error answers the outbox had no room for
 };
 
-// The codec factory the serve module gives each link; one codec per connector configuration.
-codec_factory make_data_api_codec_factory(codec_services services);
+// The codec factory the serve module gives each link; one codec per connector configuration. Every
+// codec it makes counts into `counters` (one set for all connectors, for /metrics) when given.
+codec_factory make_data_api_codec_factory(codec_services services,
+                                          std::shared_ptr<downstream_counters> counters = nullptr);
 
 // The same for one configuration, with its counters (tests).
 connector_codec make_data_api_codec(const connector_config& config, codec_services services,

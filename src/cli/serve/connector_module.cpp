@@ -11,7 +11,9 @@
 #include "application/connector/data_api_codec.hpp"
 #include "application/connector/link.hpp"
 #include "cli/serve/connector_directory_file.hpp"
+#include "cli/serve/connector_metrics.hpp"
 #include "cli/serve/frontend_module.hpp"
+#include "http/tether_metrics.hpp"
 #include "registry/device_store.hpp"
 #include "storage/cursor_store.hpp"
 
@@ -96,6 +98,7 @@ class connector_module final : public frontend_module, public application::front
   void schedule_sync();
   void start_link(const conn::connector_config& config);
   void stop_link(std::map<key, std::shared_ptr<conn::link>>::iterator it);
+  void write_metrics(http::exposition& out);
 
   CLI::App* cmd_ = nullptr;
   std::string backoff_max_ = "60s";
@@ -108,6 +111,8 @@ class connector_module final : public frontend_module, public application::front
   std::unique_ptr<application::event_stream> stream_;
   std::unique_ptr<conn::connector_directory> directory_;
   conn::codec_factory codecs_;
+  std::shared_ptr<conn::downstream_counters> downstream_ = std::make_shared<conn::downstream_counters>();
+  retired_link_counts retired_;  // guarded like by_application_: a link is counted there or here
 
   asio::io_context io_{1};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
@@ -164,7 +169,8 @@ void connector_module::build(serve_context& ctx) {
     auto found = registry::device_store(*db).find_by_dev_eui(app, dev_eui);
     return found ? std::optional<std::string>(found->device_id) : std::nullopt;
   };
-  codecs_ = conn::make_data_api_codec_factory(std::move(services));
+  codecs_ = conn::make_data_api_codec_factory(std::move(services), downstream_);
+  ctx.metrics.add([this](http::exposition& out) { write_metrics(out); });
   cursors_ = std::make_unique<storage::cursor_store>(ctx.database_path);
   stream_ = std::make_unique<application::event_stream>(ctx.event_log, *cursors_);
   ctx.bus.attach(*this);
@@ -245,12 +251,21 @@ void connector_module::stop_link(std::map<key, std::shared_ptr<conn::link>>::ite
     auto [from, to] = by_application_.equal_range(it->first.first);
     for (auto b = from; b != to; ++b) {
       if (b->second == it->second) {
+        retired_.add(b->second->counters());
         by_application_.erase(b);
         break;
       }
     }
   }
   links_.erase(it);
+}
+
+void connector_module::write_metrics(http::exposition& out) {
+  std::shared_lock lock(wake_mutex_);  // the links stay alive while their counters are read
+  std::vector<const conn::link_counters*> live;
+  live.reserve(by_application_.size());
+  for (const auto& [app, l] : by_application_) live.push_back(&l->counters());
+  write_connector_metrics(out, live, retired_, *downstream_);
 }
 
 }  // namespace

@@ -28,10 +28,12 @@ void write_iot_metrics(http::exposition& out, const iotp::iot_realm& realm,
   out.family("tether_iot_connects_total", metric_type::counter, "IoT platform logins by outcome");
   out.sample("tether_iot_connects_total", {{"outcome", "accepted"}}, load(s.connects));
   out.sample("tether_iot_connects_total", {{"outcome", "refused"}}, load(s.failed_connects));
-  out.family("tether_iot_refusals_total", metric_type::counter,
-             "IoT platform publishes and subscriptions refused (each answered by a notify or a reason)");
-  out.sample("tether_iot_refusals_total", {{"what", "publish"}}, load(s.refused_publishes));
-  out.sample("tether_iot_refusals_total", {{"what", "subscribe"}}, load(s.refused_subscribes));
+  out.family("tether_iot_publishes_refused_total", metric_type::counter,
+             "IoT platform publishes refused by the topic rules (each answered by a notify or a disconnect)");
+  out.sample("tether_iot_publishes_refused_total", {}, load(s.refused_publishes));
+  out.family("tether_iot_subscriptions_refused_total", metric_type::counter,
+             "IoT platform subscriptions refused by the topic rules");
+  out.sample("tether_iot_subscriptions_refused_total", {}, load(s.refused_subscribes));
   out.family("tether_iot_notifies_total", metric_type::counter, "Notify messages sent to clients");
   out.sample("tether_iot_notifies_total", {}, load(s.notifies));
   const auto& r = realm.registration_stats();
