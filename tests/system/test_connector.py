@@ -19,8 +19,8 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 import pytest
 
-from server_control import MOSQUITTO_BIN, Server, free_port
-from test_uplink_path import ABP_ADDR, APP_S_KEY, NWK_S_KEY, NODE, ORACLE_DIR, Network, device
+from lora_network import ABP_ADDR, APP_S_KEY, NODE, NWK_S_KEY, ORACLE_DIR, LoraNetwork, abp_device, device
+from server_control import MOSQUITTO_BIN, free_port
 from ttsv3_proto import pb
 
 pytestmark = pytest.mark.tether_only
@@ -164,28 +164,16 @@ def connector_toml(name, uri, topic_up, **extra):
     return "\n".join(lines) + "\n"
 
 
-class ConnectorNetwork(Network):
-    """Network (gateways gw1..3, application app1 with ABP devices) started with a --config file of connectors."""
+class ConnectorNetwork(LoraNetwork):
+    """The shared network (gateways gw1..3, application app1) with two ABP devices, started with a --config file
+    of connectors."""
 
     def __init__(self, connectors, extra_args=()):
         self.config_dir = Path(tempfile.mkdtemp(prefix="tether-conn-cfg-"))
         self.config = self.config_dir / "tether.toml"
         self.config.write_text(connectors)
-        self.gw_port, self.app_port = free_port(), free_port()
-        self.server = Server(extra_args=["--gateway-v3-listen", f"127.0.0.1:{self.gw_port}",
-                                         "--application-listen", f"127.0.0.1:{self.app_port}",
-                                         "--config", str(self.config), *extra_args])
-        for gw in ("gw1", "gw2", "gw3"):
-            self.cli("gateway", "create", gw)
-        self.gateway_keys = {gw: self.key("--gateway", gw, "RIGHT_GATEWAY_LINK") for gw in ("gw1", "gw2", "gw3")}
-        self.cli("application", "create", "app1")
-        self.app_key = self.key("--application", "app1", "RIGHT_APPLICATION_TRAFFIC_READ")
-        self.cli("device", "create", "app1", "abp-dev", "--dev-addr", ABP_ADDR, "--nwk-s-key", NWK_S_KEY,
-                 "--app-s-key", APP_S_KEY)
-        self.cli("device", "create", "app1", "abp-dev-2", "--dev-addr", ABP_ADDR_2, "--nwk-s-key", NWK_S_KEY,
-                 "--app-s-key", APP_S_KEY)
-        self.server.start()
-        self.gateways = {}
+        super().__init__([abp_device("abp-dev", ABP_ADDR), abp_device("abp-dev-2", ABP_ADDR_2)],
+                         ["--config", str(self.config), *extra_args])
 
     def log_count(self, text):
         return self.server.log_text(limit=10_000_000).count(text)
@@ -221,6 +209,21 @@ def first_occurrences(items):
     return out
 
 
+def with_user_broker(cleanup, extra_args=(), topic_filter="#", **connector):
+    """The prologue the tests share: the user's Mosquitto, a persistent subscriber on it, and Tether with one
+    connector `conn1` (mqtt:// to that broker, topic_up lora/{type}/{device_addr}, `connector` settings), connected.
+    Everything is closed by `cleanup`."""
+    broker = UserBroker()
+    cleanup.append(broker)
+    sub = Subscriber(broker.port, topic_filter)
+    cleanup.append(sub)
+    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}",
+                                          **connector), extra_args=extra_args)
+    cleanup.append(net)
+    net.wait_connected("conn1")
+    return broker, sub, net
+
+
 @pytest.fixture
 def cleanup():
     things = []
@@ -235,13 +238,7 @@ def cleanup():
 # -- tests -----------------------------------------------------------------------------------------------------
 
 def test_tcp_uplinks_arrive_on_the_expanded_topic(cleanup):
-    broker = UserBroker()
-    cleanup.append(broker)
-    sub = Subscriber(broker.port)
-    cleanup.append(sub)
-    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"))
-    cleanup.append(net)
-    net.wait_connected("conn1")
+    broker, sub, net = with_user_broker(cleanup)
     net.send(frames(ABP_ADDR, 1, 5))
     wait_for(lambda: len(sub.received("lora/")) >= 5, 15, "5 uplinks on the user's broker")
     got = sub.received("lora/")
@@ -292,14 +289,7 @@ def test_websocket(cleanup):
 
 
 def test_broker_down_20s_every_uplink_arrives_after_in_order(cleanup):
-    broker = UserBroker()
-    cleanup.append(broker)
-    sub = Subscriber(broker.port)
-    cleanup.append(sub)
-    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"),
-                           extra_args=["--connector-backoff-max", "2s"])
-    cleanup.append(net)
-    net.wait_connected("conn1")
+    broker, sub, net = with_user_broker(cleanup, extra_args=["--connector-backoff-max", "2s"])
     a, b = frames(ABP_ADDR, 1, 40), frames(ABP_ADDR_2, 1, 40)
     net.send([f for pair in zip(a[:10], b[:10]) for f in pair], interval=0.02)
     wait_for(lambda: len(uplinks(sub.received())) >= 20, 15, "the first 20 uplinks")
@@ -322,14 +312,7 @@ def test_broker_down_20s_every_uplink_arrives_after_in_order(cleanup):
 
 
 def test_kill_9_of_tether_replays_from_the_stored_cursor(cleanup):
-    broker = UserBroker()
-    cleanup.append(broker)
-    sub = Subscriber(broker.port)
-    cleanup.append(sub)
-    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"),
-                           extra_args=["--connector-backoff-max", "1s"])
-    cleanup.append(net)
-    net.wait_connected("conn1")
+    broker, sub, net = with_user_broker(cleanup, extra_args=["--connector-backoff-max", "1s"])
     phys = frames(ABP_ADDR, 1, 60)
     net.send(phys[:20], interval=0.01)
     wait_for(lambda: len(uplinks(sub.received())) >= 20, 15, "the first 20 uplinks")
@@ -550,16 +533,10 @@ def of_type(received, kind):
 
 
 def data_api_network(cleanup, extra_args=()):
-    broker = UserBroker()
-    cleanup.append(broker)
-    sub = Subscriber(broker.port, "lora/#")  # not topic_down: what the tests publish there may not be JSON
-    cleanup.append(sub)
+    # The subscriber does not take topic_down: what the tests publish there may not be JSON.
+    broker, sub, net = with_user_broker(cleanup, extra_args, "lora/#", topic_down=DOWN_TOPIC, types=DATA_API_TYPES)
     responder = Responder(broker.port, sub)
     cleanup.append(responder)
-    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}",
-                                          topic_down=DOWN_TOPIC, types=DATA_API_TYPES), extra_args=extra_args)
-    cleanup.append(net)
-    net.wait_connected("conn1")
     return broker, sub, responder, net
 
 
