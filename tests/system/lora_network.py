@@ -81,8 +81,9 @@ class LoraNetwork:
             self.gateways[gw] = c
         return self.gateways[gw]
 
-    def uplink(self, gw, phy_hex, rssi=-60.0, snr=7.5, timestamp=1_000_000, frequency=868100000, sf=7):
-        up = pb.UplinkMessage(raw_payload=bytes.fromhex(phy_hex))
+    def uplink(self, gw, phy_hex, rssi=-60.0, snr=7.5, timestamp=1_000_000, frequency=868100000, sf=7,
+               correlation_ids=()):
+        up = pb.UplinkMessage(raw_payload=bytes.fromhex(phy_hex), correlation_ids=list(correlation_ids))
         up.settings.frequency = frequency
         up.settings.timestamp = timestamp
         up.settings.data_rate.lora.bandwidth = 125000
