@@ -61,7 +61,7 @@ struct member {
   std::string_view value;  // the label's value; empty: the counter's own name
 };
 
-const std::array<member, 36> members{{
+const std::array<member, 37> members{{
     {counter::copies_received, copies_received, ""},
     {counter::copies_merged, copies_merged, ""},
     {counter::uplinks_delivered, uplinks, "delivered"},
@@ -88,6 +88,7 @@ const std::array<member, 36> members{{
     {counter::downlinks_acked, downlinks, "acked"},
     {counter::downlinks_nacked, downlinks, "nacked"},
     {counter::downlinks_given_up, downlinks, "given_up"},
+    {counter::bound_window_missed, downlinks, "window_missed"},
     {counter::downlink_too_late, windows_skipped, "too_late"},
     {counter::downlink_duty_cycle, windows_skipped, "duty_cycle"},
     {counter::downlink_gateway_busy, windows_skipped, "gateway_busy"},

@@ -56,6 +56,8 @@ std::string_view to_string(counter c) noexcept {
       return "downlinks_nacked";
     case counter::downlinks_given_up:
       return "downlinks_given_up";
+    case counter::bound_window_missed:
+      return "bound_window_missed";
     case counter::downlink_too_late:
       return "downlink_too_late";
     case counter::downlink_gateway_busy:

@@ -39,6 +39,7 @@ enum class counter : std::uint8_t {
   downlinks_acked,         // confirmed downlinks the device acknowledged
   downlinks_nacked,        // confirmed downlinks the next uplink did not acknowledge
   downlinks_given_up,      // application downlinks failed for good after retries
+  bound_window_missed,     // downlinks bound to an uplink's windows that missed them (down/failed)
   downlink_too_late,       // a window skipped: less than 130 ms ahead
   downlink_duty_cycle,     // a window skipped: the gateway's sub-band is out of duty cycle
   downlink_gateway_busy,   // a window skipped: the gateway transmits another frame then

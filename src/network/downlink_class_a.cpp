@@ -27,7 +27,7 @@ void downlink_scheduler::after_uplink(device_entry& device, const uplink_done& d
   conclude_in_flight(device, true);
   settle_confirmed(device, done.ack);
   ++state.uplinks_since_dev_status;
-  if (!done.retransmission || done.confirmed) schedule_class_a(device, done);
+  if (!done.retransmission || done.confirmed) keep_windows_open(device, done, schedule_class_a(device, done));
   try_class_c(device);
 }
 

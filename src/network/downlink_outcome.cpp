@@ -33,10 +33,12 @@ bool retryable(tx_result r) {
 }  // namespace
 
 void downlink_scheduler::hand_over(device_entry& device, const sent_window& s,
-                                   std::optional<storage::downlink_item> item, std::uint32_t f_cnt) {
+                                   std::optional<storage::downlink_item> item, std::uint32_t f_cnt,
+                                   bool bound) {
   shard_.out.counters.add(counter::downlinks_scheduled);
   auto& state = device.downlinks;
   transmission t{s.tx.id, std::move(item), f_cnt, now()};
+  t.bound = bound;
   if (s.result == send_result::sent) {
     transmitted(device, std::move(t));
   } else if (t.item) {
@@ -56,7 +58,7 @@ void downlink_scheduler::transmitted(device_entry& device, transmission t) {
   if (!t.item) return;  // MAC-only frames are not reported (TTS ignores their acks)
   emit(device, downlink_outcome::sent, *t.item, std::nullopt, t.f_cnt);
   if (!t.item->confirmed) {
-    remove_stored(device, t.item->seq);
+    if (!t.bound) remove_stored(device, t.item->seq);
     return;
   }
   auto& state = device.downlinks;
@@ -72,6 +74,7 @@ void downlink_scheduler::tx_failed(device_entry& device, transmission t, const t
   if (!t.item) return;
   emit(device, downlink_outcome::failed, *t.item,
        downlink_error{"transmission", "gateway TxAck: " + to_string(ack.result)}, t.f_cnt);
+  if (t.bound) return;  // its windows are gone: the failure is final
   if (retryable(ack.result) && !t.replaced) {
     requeue(device, std::move(*t.item), to_string(ack.result).c_str());
   } else {
@@ -116,12 +119,21 @@ void downlink_scheduler::settle_confirmed(device_entry& device, bool acked) {
   if (!t || !t->item) return;
   if (acked) {
     shard_.out.counters.add(counter::downlinks_acked);
-    remove_stored(device, t->item->seq);
+    if (!t->bound) remove_stored(device, t->item->seq);
     emit(device, downlink_outcome::ack, *t->item, std::nullopt, t->f_cnt);
     return;
   }
   shard_.out.counters.add(counter::downlinks_nacked);
   emit(device, downlink_outcome::nack, *t->item, std::nullopt, t->f_cnt);
+  if (t->bound) {
+    // Bound to windows long gone: never sent again.
+    shard_.out.counters.add(counter::downlinks_given_up);
+    return emit(device, downlink_outcome::failed, *t->item,
+                downlink_error{"not_acknowledged",
+                               "the device did not acknowledge it; a downlink bound to "
+                               "an uplink's windows is not sent again"},
+                t->f_cnt);
+  }
   if (t->replaced) return emit_replaced(device, *t->item, t->f_cnt);  // its queue is gone: no retry
   requeue(device, std::move(*t->item), "not acknowledged");
 }

@@ -126,6 +126,19 @@ void downlink_scheduler::push(downlink_request request) {
   };
   if (!device) return fail_all("unknown_device", "the device is not registered");
   if (!device->session.active) return fail_all("unknown_session", "the device has no session (not joined)");
+  // Bound downlinks first: their windows are closing. They never touch the queue.
+  const auto first_bound = std::stable_partition(request.downlinks.begin(), request.downlinks.end(),
+                                                 [](const application_downlink& d) { return !d.answers; });
+  if (first_bound != request.downlinks.end()) {
+    downlink_request bound{
+        request.application_id,
+        request.device_id,
+        false,
+        {std::make_move_iterator(first_bound), std::make_move_iterator(request.downlinks.end())}};
+    request.downlinks.erase(first_bound, request.downlinks.end());
+    push_bound(*device, bound);
+    if (request.downlinks.empty() && !request.replace) return;
+  }
   if (!shard_.out.queue) return fail_all("downlink_queue_capacity", "no downlink queue store configured");
 
   std::vector<application_downlink> accepted;

@@ -22,8 +22,28 @@
 // it was. Items stay in the durable queue until their final event: after a restart, one that was in
 // flight or waiting for its ACK is queued again (at least once).
 //
-// Code: queue and push here; MAC answers and requests in downlink_mac.cpp; Class A windows in
-// downlink_class_a.cpp; Class C in downlink_class_c.cpp; TxAcks and outcomes in downlink_outcome.cpp.
+// Bound downlinks (application_downlink::answers, the Data API's downlink_response): a downlink that
+// answers one uplink goes in that uplink's windows or not at all. It never enters the queue, the
+// durable store or the ordinary paths: after each uplink's Class A step the device's windows are kept
+// (downlink_state::open) unless a frame went in them, and a bound downlink is sent at once, when it is
+// pushed, in the first of them still ahead (RX1 through each gateway, then RX2, each at least
+// schedule_margin ahead and booked on the gateway's transmitter). It fails with `window_missed` when
+// the deadline passed, the device sent another uplink meanwhile, a frame (the ACK of a confirmed
+// uplink, MAC answers, a queued item) already went in those windows, or no window ahead takes it. It is
+// announced down/queued only once a gateway took it; its events then follow the ordinary path (sent,
+// or ack for a confirmed one), except that it is never retried: a retryable TxAck error or a NACK ends
+// it with down/failed. It is not kept across a restart (its windows would be gone anyway), and a
+// down/replace has no bound item to drop: one handed to a gateway keeps its path to its final event.
+//
+// Confirmed uplinks: the core ACKs them in their own windows at once, as before, so a downlink_response
+// to a confirmed uplink (or to one whose answer carried MAC commands) fails with window_missed and names
+// the reason (the application's error message says which). Holding the ACK back until the
+// application answered (as Everynet does) is not done: it would cost every device the ACK whenever the
+// application is slow.
+//
+// Code: queue and push here; bound downlinks in downlink_bound.cpp; MAC answers and requests in
+// downlink_mac.cpp; Class A windows in downlink_class_a.cpp; Class C in downlink_class_c.cpp; TxAcks and
+// outcomes in downlink_outcome.cpp.
 //
 // Used on the shard's strand only.
 
@@ -35,6 +55,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
 
 namespace tether::network {
 
@@ -69,6 +92,16 @@ class downlink_scheduler {
     adr_settings adr_target;
     bool dev_status_due = false;
   };
+
+  // Bound downlinks (downlink_bound.cpp)
+  void push_bound(device_entry& device, const downlink_request& request);
+  // After the Class A step of `done`: its windows stay open for bound downlinks unless `sent`.
+  void keep_windows_open(device_entry& device, const uplink_done& done, bool sent);
+  void send_bound(device_entry& device, storage::downlink_item item, const window_binding& binding);
+  // Why a bound downlink cannot go in the device's open windows, if anything stops it before trying.
+  std::optional<std::string> bound_obstacle(const device_entry& device, const window_binding& binding) const;
+  void miss_window(device_entry& device, const storage::downlink_item& item, std::string name,
+                   std::string message);
 
   // Queue (downlink_scheduler.cpp)
   std::vector<storage::downlink_item> validate(const downlink_request& request, const device_entry& device,
@@ -110,7 +143,7 @@ class downlink_scheduler {
   void fail_refused(device_entry& device, std::uint64_t seq, const send_refusal& why);
   // A gateway took the frame: waits for its TxAck, or counts as transmitted at once (`sent`).
   void hand_over(device_entry& device, const sent_window& s, std::optional<storage::downlink_item> item,
-                 std::uint32_t f_cnt);
+                 std::uint32_t f_cnt, bool bound = false);
   // The one path of a transmitted frame (TxAck success, a gateway without TxAcks, a TxAck that never
   // came): down/sent, then a confirmed item waits for the device's ACK, an unconfirmed one leaves the
   // store.
@@ -121,6 +154,8 @@ class downlink_scheduler {
   void settle_confirmed(device_entry& device, bool acked);
 
   shard_state& shard_;
+  // Bound items are numbered from the top, apart from the store's seqs (which count up from 1).
+  std::uint64_t next_bound_seq_ = std::numeric_limits<std::uint64_t>::max();
 };
 
 application_downlink to_application_downlink(const storage::downlink_item& item);

@@ -2,8 +2,11 @@
 // What one device's downlink path holds between frames: its queue (mirrored from the durable
 // storage::downlink_queue_store, ordered highest priority first, then by arrival), the downlink a
 // gateway is about to transmit (waiting for its TxAck), the confirmed downlink waiting for the
-// device's ACK, and the gateway that last heard the device (Class C). Touched on the shard's strand.
+// device's ACK, the gateway that last heard the device (Class C), and the receive windows of its last
+// uplink that a downlink bound to them (application_downlink::answers) may still use. Touched on the
+// shard's strand.
 
+#include "network/candidate_window.hpp"
 #include "network/radio.hpp"
 #include "storage/downlink_queue_store.hpp"
 
@@ -31,6 +34,18 @@ struct transmission {
   std::uint32_t f_cnt = 0;
   time_point at{};        // when it was handed over
   bool replaced = false;  // a down/replace removed the item from the queue while it was on its way
+  bool bound = false;     // answers one uplink's windows: not in the durable queue, never retried
+};
+
+// The Class A windows of the device's last uplink, kept after its answer so that a downlink bound to
+// them (a Data API downlink_response) can still go in the ones ahead. `used`: a frame went in them
+// already (the ACK, MAC answers or a queued item), so a bound downlink has missed them.
+struct open_windows {
+  std::uint32_t uplink_f_cnt = 0;
+  std::vector<candidate_window> windows;     // RX1 through each gateway (best first), then RX2
+  std::vector<std::string> correlation_ids;  // the uplink's
+  bool ack = false;  // the uplink was confirmed (its ACK rides in whatever goes in these windows)
+  bool used = false;
 };
 
 struct downlink_state {
@@ -42,6 +57,7 @@ struct downlink_state {
   std::optional<std::uint64_t> mac_only_tx;
   std::optional<transmission> awaiting_ack;  // confirmed, transmitted, waiting for the device's ACK
   std::optional<heard_path> last_heard;
+  std::optional<open_windows> open;            // none before the first uplink (or after a restart)
   std::uint32_t uplinks_since_dev_status = 0;  // DevStatusReq rides along every dev_status_interval
 };
 

@@ -14,6 +14,7 @@
 // shard's strand only.
 
 #include "lorawan/band/band.hpp"
+#include "network/candidate_window.hpp"
 #include "network/gateway_scheduler.hpp"
 #include "network/radio.hpp"
 #include "network/shard_state.hpp"
@@ -29,17 +30,6 @@
 namespace tether::network {
 
 constexpr std::chrono::milliseconds schedule_margin{130};  // TTS: 100 ms + 30 ms queue delay
-
-struct candidate_window {
-  const char* name = "";   // RX1, RX2, Class C: for logs
-  std::string gateway_id;  // the gateway that would transmit
-  bytes uplink_token;      // Class A: the token of the uplink it answers (empty for Class C)
-  tx_settings settings;
-  std::uint8_t data_rate_index = 0;
-  time_point start{};  // server time the window opens
-  // Class C: the earliest free slot at most this much after `start` (zero: exactly at `start`).
-  std::chrono::microseconds max_wait{0};
-};
 
 // A frame as built for a window: the PHYPayload and the correlation IDs of what it carries.
 struct built_frame {

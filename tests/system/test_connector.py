@@ -19,8 +19,9 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 import pytest
 
-from server_control import MOSQUITTO_BIN, Server, free_port
-from test_uplink_path import ABP_ADDR, APP_S_KEY, NWK_S_KEY, NODE, ORACLE_DIR, Network
+from lora_network import ABP_ADDR, APP_S_KEY, NODE, NWK_S_KEY, ORACLE_DIR, LoraNetwork, abp_device, device
+from server_control import MOSQUITTO_BIN, free_port
+from ttsv3_proto import pb
 
 pytestmark = pytest.mark.tether_only
 
@@ -163,28 +164,16 @@ def connector_toml(name, uri, topic_up, **extra):
     return "\n".join(lines) + "\n"
 
 
-class ConnectorNetwork(Network):
-    """Network (gateways gw1..3, application app1 with ABP devices) started with a --config file of connectors."""
+class ConnectorNetwork(LoraNetwork):
+    """The shared network (gateways gw1..3, application app1) with two ABP devices, started with a --config file
+    of connectors."""
 
     def __init__(self, connectors, extra_args=()):
         self.config_dir = Path(tempfile.mkdtemp(prefix="tether-conn-cfg-"))
         self.config = self.config_dir / "tether.toml"
         self.config.write_text(connectors)
-        self.gw_port, self.app_port = free_port(), free_port()
-        self.server = Server(extra_args=["--gateway-v3-listen", f"127.0.0.1:{self.gw_port}",
-                                         "--application-listen", f"127.0.0.1:{self.app_port}",
-                                         "--config", str(self.config), *extra_args])
-        for gw in ("gw1", "gw2", "gw3"):
-            self.cli("gateway", "create", gw)
-        self.gateway_keys = {gw: self.key("--gateway", gw, "RIGHT_GATEWAY_LINK") for gw in ("gw1", "gw2", "gw3")}
-        self.cli("application", "create", "app1")
-        self.app_key = self.key("--application", "app1", "RIGHT_APPLICATION_TRAFFIC_READ")
-        self.cli("device", "create", "app1", "abp-dev", "--dev-addr", ABP_ADDR, "--nwk-s-key", NWK_S_KEY,
-                 "--app-s-key", APP_S_KEY)
-        self.cli("device", "create", "app1", "abp-dev-2", "--dev-addr", ABP_ADDR_2, "--nwk-s-key", NWK_S_KEY,
-                 "--app-s-key", APP_S_KEY)
-        self.server.start()
-        self.gateways = {}
+        super().__init__([abp_device("abp-dev", ABP_ADDR), abp_device("abp-dev-2", ABP_ADDR_2)],
+                         ["--config", str(self.config), *extra_args])
 
     def log_count(self, text):
         return self.server.log_text(limit=10_000_000).count(text)
@@ -220,6 +209,21 @@ def first_occurrences(items):
     return out
 
 
+def with_user_broker(cleanup, extra_args=(), topic_filter="#", **connector):
+    """The prologue the tests share: the user's Mosquitto, a persistent subscriber on it, and Tether with one
+    connector `conn1` (mqtt:// to that broker, topic_up lora/{type}/{device_addr}, `connector` settings), connected.
+    Everything is closed by `cleanup`."""
+    broker = UserBroker()
+    cleanup.append(broker)
+    sub = Subscriber(broker.port, topic_filter)
+    cleanup.append(sub)
+    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}",
+                                          **connector), extra_args=extra_args)
+    cleanup.append(net)
+    net.wait_connected("conn1")
+    return broker, sub, net
+
+
 @pytest.fixture
 def cleanup():
     things = []
@@ -234,13 +238,7 @@ def cleanup():
 # -- tests -----------------------------------------------------------------------------------------------------
 
 def test_tcp_uplinks_arrive_on_the_expanded_topic(cleanup):
-    broker = UserBroker()
-    cleanup.append(broker)
-    sub = Subscriber(broker.port)
-    cleanup.append(sub)
-    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"))
-    cleanup.append(net)
-    net.wait_connected("conn1")
+    broker, sub, net = with_user_broker(cleanup)
     net.send(frames(ABP_ADDR, 1, 5))
     wait_for(lambda: len(sub.received("lora/")) >= 5, 15, "5 uplinks on the user's broker")
     got = sub.received("lora/")
@@ -291,14 +289,7 @@ def test_websocket(cleanup):
 
 
 def test_broker_down_20s_every_uplink_arrives_after_in_order(cleanup):
-    broker = UserBroker()
-    cleanup.append(broker)
-    sub = Subscriber(broker.port)
-    cleanup.append(sub)
-    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"),
-                           extra_args=["--connector-backoff-max", "2s"])
-    cleanup.append(net)
-    net.wait_connected("conn1")
+    broker, sub, net = with_user_broker(cleanup, extra_args=["--connector-backoff-max", "2s"])
     a, b = frames(ABP_ADDR, 1, 40), frames(ABP_ADDR_2, 1, 40)
     net.send([f for pair in zip(a[:10], b[:10]) for f in pair], interval=0.02)
     wait_for(lambda: len(uplinks(sub.received())) >= 20, 15, "the first 20 uplinks")
@@ -321,14 +312,7 @@ def test_broker_down_20s_every_uplink_arrives_after_in_order(cleanup):
 
 
 def test_kill_9_of_tether_replays_from_the_stored_cursor(cleanup):
-    broker = UserBroker()
-    cleanup.append(broker)
-    sub = Subscriber(broker.port)
-    cleanup.append(sub)
-    net = ConnectorNetwork(connector_toml("conn1", f"mqtt://127.0.0.1:{broker.port}", "lora/{type}/{device_addr}"),
-                           extra_args=["--connector-backoff-max", "1s"])
-    cleanup.append(net)
-    net.wait_connected("conn1")
+    broker, sub, net = with_user_broker(cleanup, extra_args=["--connector-backoff-max", "1s"])
     phys = frames(ABP_ADDR, 1, 60)
     net.send(phys[:20], interval=0.01)
     wait_for(lambda: len(uplinks(sub.received())) >= 20, 15, "the first 20 uplinks")
@@ -495,3 +479,190 @@ def test_config_changes_reach_the_running_server(cleanup):
     wait_for(lambda: len(sub.received("second/")) >= 2, 10, "two uplinks on the new topic")
     # The connector resumes from its cursor: the uplink sent while it was deleted comes first, as history.
     assert uplinks(sub.received("second/")) == [(ABP_ADDR.lower(), 2, True), (ABP_ADDR.lower(), 3, False)]
+
+
+# -- the Data API downstream: downlink_request -> downlink_response, claims, refusals ------------------------------
+
+DOWN_TOPIC = "app/down"
+DATA_API_TYPES = "uplink,downlink_request,downlink,error"
+
+
+class Responder:
+    """The application server's side: a paho client that publishes on Tether's topic_down, and can answer each
+    downlink_request the subscriber receives from inside its callback (no polling delay)."""
+
+    def __init__(self, port, sub):
+        self.client = mqtt.Client(client_id=f"app-publisher-{time.monotonic_ns()}")
+        self.client.reconnect_delay_set(0.1, 0.5)
+        self.connected = threading.Event()
+        self.client.on_connect = lambda c, u, f, rc: self.connected.set()
+        self.client.on_disconnect = lambda c, u, rc: self.connected.clear()
+        self.client.connect("127.0.0.1", port, keepalive=5)
+        self.client.loop_start()
+        assert self.connected.wait(10), "the publisher did not connect"
+        self.answer = None  # request message -> downlink_response dict (or None: no answer)
+        self.answered = []  # (monotonic time, request) of every answer sent
+        previous = sub.client.on_message
+        def on_message(client, userdata, m):
+            previous(client, userdata, m)
+            msg = json.loads(m.payload)
+            if msg["type"] == "downlink_request" and self.answer:
+                response = self.answer(msg)
+                if response is not None:
+                    self.answered.append((time.monotonic(), msg))
+                    self.publish(response)
+        sub.client.on_message = on_message
+
+    def publish(self, message):
+        body = message if isinstance(message, (bytes, str)) else json.dumps(message)
+        assert self.connected.wait(10), "the publisher is not connected to the user's broker"
+        self.client.publish(DOWN_TOPIC, body, qos=1).wait_for_publish(5)
+
+    def close(self):
+        self.client.loop_stop()
+        self.client.disconnect()
+
+
+def response_to(request, payload=b"\x01\x02\x03", port=9, **params):
+    return {"type": "downlink_response", "meta": request["meta"],
+            "params": {"port": port, "payload": base64.b64encode(payload).decode(), **params}}
+
+
+def of_type(received, kind):
+    return [p for _, p in received if p["type"] == kind]
+
+
+def data_api_network(cleanup, extra_args=()):
+    # The subscriber does not take topic_down: what the tests publish there may not be JSON.
+    broker, sub, net = with_user_broker(cleanup, extra_args, "lora/#", topic_down=DOWN_TOPIC, types=DATA_API_TYPES)
+    responder = Responder(broker.port, sub)
+    cleanup.append(responder)
+    return broker, sub, responder, net
+
+
+def decoded_downlink(net, gw_client, what):
+    down = pb.GatewayDown.FromString(gw_client.get(what=what).payload).downlink_message
+    frame = json.loads(device("downlink", down.raw_payload.hex(), NWK_S_KEY, APP_S_KEY))
+    return down, frame
+
+
+def error_for(sub, packet_hash):
+    return [e for e in of_type(sub.received(), "error") if e["meta"].get("packet_hash") == packet_hash]
+
+
+def test_downlink_response_in_time_goes_in_the_uplinks_window(cleanup):
+    broker, sub, responder, net = data_api_network(cleanup)
+    responder.answer = lambda request: response_to(request, b"\xca\xfe\x01", port=9)
+    gw = net.gateway("gw1")
+    [phy] = frames(ABP_ADDR, 7, 1)
+    net.uplink("gw1", phy, timestamp=5_000_000)
+    down, frame = decoded_downlink(net, gw, "the downlink that answers the uplink")
+    [(answered_at, request)] = responder.answered
+    # The request: the uplink's packet, the counter and size of RX1, its time.
+    [up] = of_type(sub.received(), "uplink")
+    assert request["meta"]["packet_hash"] == up["meta"]["packet_hash"]
+    assert request["meta"]["device_addr"] == ABP_ADDR.lower()
+    params = request["params"]
+    assert params["counter_down"] == 0
+    assert params["max_size"] == 242  # EU868 RX1 at the uplink's DR5 (SF7BW125): N = 242
+    assert 0 < params["tx_time"] - up["params"]["rx_time"] <= 1.5
+    # The downlink: in this uplink's RX1 (or RX2 if the answer came after RX1's margin), decrypted by lora-packet.
+    assert down.scheduled.timestamp in (5_000_000 + 1_000_000, 5_000_000 + 2_000_000)
+    assert frame["mic_ok"] and frame["dev_addr"] == ABP_ADDR
+    assert frame["f_port"] == 9 and bytes.fromhex(frame["payload"]) == b"\xca\xfe\x01"
+    assert frame["f_cnt"] == params["counter_down"]
+    assert not error_for(sub, request["meta"]["packet_hash"])
+    # Its TxAck: the Data API's downlink report names the packet.
+    ack = pb.TxAcknowledgment()
+    ack.correlation_ids.extend(down.correlation_ids)
+    gw.publish("v3/gw1/down/ack", ack.SerializeToString(), qos=1)
+    wait_for(lambda: of_type(sub.received(), "downlink"), 10, "the downlink report")
+    [report] = of_type(sub.received(), "downlink")
+    assert report["meta"]["packet_hash"] == request["meta"]["packet_hash"]
+    assert report["params"]["counter_down"] == 0 and report["params"]["port"] == 9
+    assert base64.b64decode(report["params"]["payload"]) == b"\xca\xfe\x01"
+
+
+def test_a_late_downlink_response_is_refused_with_an_error(cleanup):
+    broker, sub, responder, net = data_api_network(cleanup)
+    gw = net.gateway("gw1")
+    [phy] = frames(ABP_ADDR, 3, 1)
+    net.uplink("gw1", phy)
+    wait_for(lambda: of_type(sub.received(), "downlink_request"), 10, "the downlink_request")
+    [request] = of_type(sub.received(), "downlink_request")
+    time.sleep(2.5)  # RX2 opened 2 s after the uplink
+    responder.publish(response_to(request))
+    packet = request["meta"]["packet_hash"]
+    wait_for(lambda: error_for(sub, packet), 10, "the error naming the packet")
+    [error] = error_for(sub, packet)
+    assert packet in error["params"]["message"] and "too late" in error["params"]["message"]
+    assert error["params"]["code"] == "downlink_too_late"
+    gw.expect_no_message(1.0)
+    assert net.log_count("came too late") >= 1
+
+
+def test_a_response_to_a_replayed_request_is_refused(cleanup):
+    broker, sub, responder, net = data_api_network(cleanup, extra_args=["--connector-backoff-max", "1s"])
+    gw = net.gateway("gw1")
+    broker.stop()
+    wait_for(lambda: net.log_count("connector app1/conn1: link lost") >= 1, 10, "the link to break")
+    [phy] = frames(ABP_ADDR, 4, 1)
+    net.uplink("gw1", phy)  # its downlink_request waits in the event stream
+    time.sleep(2.5)
+    broker.start()
+    net.wait_connected("conn1", times=2)
+    wait_for(lambda: of_type(sub.received(), "downlink_request"), 15, "the replayed downlink_request")
+    [request] = of_type(sub.received(), "downlink_request")
+    assert request["meta"]["history"] is True
+    responder.publish(response_to(request))
+    packet = request["meta"]["packet_hash"]
+    wait_for(lambda: error_for(sub, packet), 10, "the error naming the packet")
+    [error] = error_for(sub, packet)
+    assert packet in error["params"]["message"] and "replayed" in error["params"]["message"]
+    gw.expect_no_message(1.0)
+
+
+def test_invalid_messages_on_topic_down_are_answered_with_an_error(cleanup):
+    broker, sub, responder, net = data_api_network(cleanup)
+    responder.publish(b"this is not JSON")
+    responder.publish({"type": "downlink_response", "meta": {"device": "0011223344556677"}, "params": {}})
+    responder.publish({"type": "no_such_type", "meta": {}})
+    wait_for(lambda: len(of_type(sub.received(), "error")) >= 3, 10, "three errors")
+    errors = of_type(sub.received(), "error")
+    assert len(errors) == 3
+    messages = [e["params"]["message"] for e in errors]
+    assert all(m.startswith(f"message on {DOWN_TOPIC} discarded: ") for m in messages), messages
+    assert "packet_hash" in messages[1]
+    assert "no_such_type" in messages[2]
+    assert not any(e["meta"].get("history") for e in errors)
+    # Logged at warning level, rate-limited (the next two fall in the first one's second).
+    assert net.log_count(f"connector app1/conn1: message on {DOWN_TOPIC} discarded: not JSON") == 1
+    # Nothing reached the network core: no device got a downlink.
+    net.gateway("gw1").expect_no_message(0.5)
+
+
+def test_a_downlink_claim_for_a_class_c_device_is_queued_and_sent(cleanup):
+    broker, sub, responder, net = data_api_network(cleanup)
+    eui, addr = "0004A30B00C0FFEE", "260B9999"
+    net.cli("device", "create", "app1", "class-c", "--class", "C", "--dev-eui", eui, "--dev-addr", addr,
+            "--nwk-s-key", NWK_S_KEY, "--app-s-key", APP_S_KEY)
+    time.sleep(0.6)  # the registry is polled every 200 ms
+    gw = net.gateway("gw1")
+    [phy] = frames(addr, 1, 1)
+    net.uplink("gw1", phy)  # the network learns which gateway hears the device
+    wait_for(lambda: of_type(sub.received(), "uplink"), 10, "the Class C device's uplink")
+    time.sleep(2.5)  # its Class A windows are over
+    responder.publish({"type": "downlink_claim", "meta": {"device": eui.lower()}})
+    def claim_request():  # a downlink_request of no uplink
+        uplinks_seen = {u["meta"]["packet_hash"] for u in of_type(sub.received(), "uplink")}
+        return [r for r in of_type(sub.received(), "downlink_request") if r["meta"]["packet_hash"] not in uplinks_seen]
+    wait_for(claim_request, 10, "the claim's downlink_request")
+    [request] = claim_request()
+    assert request["meta"]["device"] == eui.lower()
+    responder.publish(response_to(request, b"claimed", port=12))
+    down = pb.GatewayDown.FromString(gw.get(what="the Class C downlink").payload).downlink_message
+    frame = json.loads(device("downlink", down.raw_payload.hex(), NWK_S_KEY, APP_S_KEY))
+    assert frame["mic_ok"] and frame["dev_addr"] == addr
+    assert frame["f_port"] == 12 and bytes.fromhex(frame["payload"]) == b"claimed"
+    assert down.scheduled.frequency == 869525000  # Class C: RX2's frequency
+    assert not error_for(sub, request["meta"]["packet_hash"])
