@@ -49,32 +49,6 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(value * per));
 }
 
-// The connectors of `tether connector create` and those of the config file; a file entry wins over a
-// stored one of the same application and name.
-class both_directories final : public conn::connector_directory {
- public:
-  both_directories(std::unique_ptr<conn::connector_directory> stored,
-                   std::unique_ptr<conn::connector_directory> file)
-      : stored_(std::move(stored)), file_(std::move(file)) {}
-
-  std::vector<conn::connector_config> list() override {
-    auto from_file = file_->list();
-    std::vector<conn::connector_config> out;
-    for (auto& c : stored_->list()) {
-      const bool overridden = std::any_of(from_file.begin(), from_file.end(), [&](const auto& f) {
-        return f.application_id == c.application_id && f.name == c.name;
-      });
-      if (!overridden) out.push_back(std::move(c));
-    }
-    out.insert(out.end(), from_file.begin(), from_file.end());
-    return out;
-  }
-
- private:
-  std::unique_ptr<conn::connector_directory> stored_;
-  std::unique_ptr<conn::connector_directory> file_;
-};
-
 class connector_module final : public frontend_module, public application::frontend {
  public:
   void add_flags(CLI::App& cmd) override;
@@ -106,7 +80,8 @@ class connector_module final : public frontend_module, public application::front
   std::unique_ptr<storage::cursor_store> cursors_;
   std::unique_ptr<storage::database> devices_db_;  // for downlink_claim's DevEUI lookups
   std::unique_ptr<application::event_stream> stream_;
-  std::unique_ptr<conn::connector_directory> directory_;
+  std::unique_ptr<conn::connector_directory> file_directory_;  // read by directory_
+  std::unique_ptr<conn::connector_directory> directory_;       // stored ones and file_directory_'s
   conn::codec_factory codecs_;
 
   asio::io_context io_{1};
@@ -152,8 +127,8 @@ void connector_module::build(serve_context& ctx) {
   std::string config_file;
   if (auto* o = cmd_->get_option_no_throw("--config"); o != nullptr && o->count() > 0)
     config_file = o->as<std::string>();
-  directory_ = std::make_unique<both_directories>(conn::make_registry_directory(ctx.database_path, {}),
-                                                  make_file_connector_directory(config_file));
+  file_directory_ = make_file_connector_directory(config_file);
+  directory_ = conn::make_registry_directory(ctx.database_path, *file_directory_);
   devices_db_ = std::make_unique<storage::database>(ctx.database_path);
   conn::codec_services services;
   services.push_downlinks = [&bus = ctx.bus](network::downlink_request r) {
