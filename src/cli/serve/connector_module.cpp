@@ -12,6 +12,7 @@
 #include "application/connector/link.hpp"
 #include "cli/serve/connector_directory_file.hpp"
 #include "cli/serve/frontend_module.hpp"
+#include "core/duration.hpp"
 #include "registry/device_store.hpp"
 #include "storage/cursor_store.hpp"
 
@@ -22,7 +23,6 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <memory>
 #include <shared_mutex>
@@ -32,22 +32,6 @@ namespace tether::cli {
 namespace {
 namespace asio = boost::asio;
 namespace conn = application::connector;
-
-// "60s", "500ms", "2m", "48h"; a bare number is seconds.
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
-  std::uint64_t value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [unit, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc{} || value > 1'000'000'000) return std::nullopt;
-  const std::string_view suffix(unit, static_cast<std::size_t>(end - unit));
-  std::uint64_t per = 0;
-  if (suffix == "ms") per = 1;
-  if (suffix.empty() || suffix == "s") per = 1000;
-  if (suffix == "m") per = 60'000;
-  if (suffix == "h") per = 3'600'000;
-  if (per == 0) return std::nullopt;
-  return std::chrono::milliseconds(static_cast<std::int64_t>(value * per));
-}
 
 class connector_module final : public frontend_module, public application::frontend {
  public:
@@ -95,12 +79,8 @@ class connector_module final : public frontend_module, public application::front
 
 void connector_module::add_flags(CLI::App& cmd) {
   cmd_ = &cmd;
-  const CLI::Validator duration(
-      [](std::string& text) {
-        return parse_duration(text) ? std::string{}
-                                    : "'" + text + "' is not a duration like 500ms, 60s or 48h";
-      },
-      "DURATION");
+  const CLI::Validator duration([](std::string& text) { return core::parse_duration(text).error; },
+                                "DURATION");
   cmd.add_option(
          "--connector-backoff-max", backoff_max_,
          "Longest wait between a connector's reconnect attempts (the wait starts at 0.1 s and doubles)")
@@ -120,10 +100,11 @@ void connector_module::add_flags(CLI::App& cmd) {
 }
 
 void connector_module::build(serve_context& ctx) {
-  options_.backoff_max = std::max(*parse_duration(backoff_max_), options_.backoff_min);
-  options_.retention_long = std::chrono::duration_cast<std::chrono::seconds>(*parse_duration(history_long_));
-  options_.retention_short =
-      std::chrono::duration_cast<std::chrono::seconds>(*parse_duration(history_short_));
+  // The flags' check has refused what does not parse.
+  const auto ms = [](const std::string& text) { return core::parse_duration(text).value.value(); };
+  options_.backoff_max = std::max(ms(backoff_max_), options_.backoff_min);
+  options_.retention_long = std::chrono::duration_cast<std::chrono::seconds>(ms(history_long_));
+  options_.retention_short = std::chrono::duration_cast<std::chrono::seconds>(ms(history_short_));
   std::string config_file;
   if (auto* o = cmd_->get_option_no_throw("--config"); o != nullptr && o->count() > 0)
     config_file = o->as<std::string>();
