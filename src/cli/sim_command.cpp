@@ -5,8 +5,8 @@
 // once, decrypted right, and is reported sent (and acknowledged). Exit code 1 when not.
 
 #include "cli/commands.hpp"
+#include "core/duration.hpp"
 #include "lorawan/band/frequency_plan.hpp"
-#include "sim/duration.hpp"
 #include "sim/provisioner.hpp"
 #include "sim/report.hpp"
 #include "sim/simulator.hpp"
@@ -42,12 +42,12 @@ int run(sim_args& a) {
   } else {
     return usage("--activation must be otaa or abp");
   }
-  auto duration = sim::parse_duration(a.duration);
-  if (!duration) return usage("--duration '" + a.duration + "' is not a duration such as 10s or 500ms");
-  o.duration = *duration;
-  auto drain = sim::parse_duration(a.drain_timeout);
-  if (!drain) return usage("--drain-timeout '" + a.drain_timeout + "' is not a duration such as 5s");
-  o.drain_timeout = *drain;
+  const auto duration = core::parse_duration(a.duration);
+  if (!duration) return usage("--duration: " + duration.error);
+  o.duration = *duration.value;
+  const auto drain = core::parse_duration(a.drain_timeout);
+  if (!drain) return usage("--drain-timeout: " + drain.error);
+  o.drain_timeout = *drain.value;
   if (a.count > 0) o.count = a.count;
   if (o.gateways == 0 || o.devices == 0) return usage("--gateways and --devices must be at least 1");
   if (!(o.rate > 0)) return usage("--rate must be above 0");

@@ -54,8 +54,8 @@ bool printable(std::string_view s) {
 
 class registry_directory final : public connector_directory {
  public:
-  registry_directory(const std::string& path, std::vector<connector_config> from_file)
-      : db_(path), counter_(db_), from_file_(std::move(from_file)) {}
+  registry_directory(const std::string& path, connector_directory& file)
+      : db_(path), counter_(db_), file_(file) {}
 
   std::vector<connector_config> list() override {
     const auto version = counter_.current();
@@ -67,7 +67,7 @@ class registry_directory final : public connector_directory {
     }
     std::map<std::pair<std::string, std::string>, connector_config> merged;
     for (const auto& c : stored_) merged.insert_or_assign({c.application_id, c.name}, c);
-    for (const auto& c : from_file_) merged.insert_or_assign({c.application_id, c.name}, c);
+    for (auto& c : file_.list()) merged.insert_or_assign({c.application_id, c.name}, std::move(c));
     std::vector<connector_config> out;
     out.reserve(merged.size());
     for (auto& [key, c] : merged) out.push_back(std::move(c));
@@ -77,7 +77,7 @@ class registry_directory final : public connector_directory {
  private:
   storage::database db_;
   registry::change_counter counter_;
-  std::vector<connector_config> from_file_;
+  connector_directory& file_;
   std::vector<connector_config> stored_;
   std::int64_t version_ = 0;
   bool loaded_ = false;
@@ -203,8 +203,8 @@ registry::result<void> connector_store::remove(std::string_view application_id, 
 }
 
 std::unique_ptr<connector_directory> make_registry_directory(const std::string& database_path,
-                                                             std::vector<connector_config> from_config_file) {
-  return std::make_unique<registry_directory>(database_path, std::move(from_config_file));
+                                                             connector_directory& from_config_file) {
+  return std::make_unique<registry_directory>(database_path, from_config_file);
 }
 
 }  // namespace tether::application::connector

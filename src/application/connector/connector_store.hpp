@@ -52,9 +52,10 @@ class connector_store {
 };
 
 // The directory the serve module polls: the stored connectors (read on a connection of its own,
-// reloaded only when the registry version changed) plus those of the config file, which win over a
-// stored one of the same application and name.
+// reloaded only when the registry version changed) plus those `from_config_file` lists at each
+// list(), which win over a stored one of the same application and name. `from_config_file` must
+// outlive the directory.
 std::unique_ptr<connector_directory> make_registry_directory(const std::string& database_path,
-                                                             std::vector<connector_config> from_config_file);
+                                                             connector_directory& from_config_file);
 
 }  // namespace tether::application::connector

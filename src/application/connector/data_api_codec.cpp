@@ -85,6 +85,20 @@ class data_api_downstream final : public downstream_handler {
              fmt::format("message on {} discarded: {}", topic, parsed.error().reason));
       return;
     }
+    // A storage error (a DevEUI lookup on a busy database) must not escape into the links' thread,
+    // which would end the server: the message is refused instead.
+    try {
+      handle(*parsed, out);
+    } catch (const std::exception& e) {
+      ++c.refused_internal;
+      refuse(out, std::visit([](const auto& m) { return m.meta; }, *parsed), "internal_error",
+             fmt::format("message on {} not handled: {}", topic, e.what()));
+    }
+  }
+
+ private:
+  void handle(downstream_message& parsed, outbox& out) {
+    auto& c = *state_->counters;
     std::visit(
         [&](auto& m) {
           using T = std::decay_t<decltype(m)>;
@@ -101,10 +115,9 @@ class data_api_downstream final : public downstream_handler {
             refuse(out, m.meta, "unsupported", "join_response is not supported: Tether answers joins itself");
           }
         },
-        *parsed);
+        parsed);
   }
 
- private:
   void on_response(const downlink_response& r, outbox& out) {
     auto& c = *state_->counters;
     const auto& hash = *r.meta.packet_hash;

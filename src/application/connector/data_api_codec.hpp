@@ -47,6 +47,7 @@ struct downstream_counters {
   std::atomic<std::uint64_t> refused_late{0};         // after the last window, or to a replayed request
   std::atomic<std::uint64_t> refused_unknown{0};      // a packet_hash or device this connector does not know
   std::atomic<std::uint64_t> refused_unsupported{0};  // status_request, join_response, encrypted_payload
+  std::atomic<std::uint64_t> refused_internal{0};     // handling failed (a registry lookup threw)
   std::atomic<std::uint64_t> answers_dropped{0};      // error answers the outbox had no room for
 };
 

@@ -1,6 +1,7 @@
 #include "application/connector/data_api_json.hpp"
 
 #include "application/connector/downlink_binding.hpp"
+#include "application/connector/drop_notice.hpp"
 #include "core/base64.hpp"
 #include "core/hex.hpp"
 #include "core/json_writer.hpp"
@@ -283,9 +284,8 @@ void render_drop(const network::drop_event& e, const render_input& in, std::vect
   auto meta = device_meta(e.ids, 0);
   meta.packet_hash = hash_hex(fmt::format("drop|{}|{}|{}|{}|{}", e.ids.application_id, e.ids.device_id,
                                           e.reason, e.f_cnt, e.at.time_since_epoch().count()));
-  const auto text = e.detail.empty() ? e.reason : e.detail;
-  out.push_back(render_notice(message_type::error, with_ids(meta, message_type::error, in, e.at),
-                              fmt::format("frame {} dropped: {}", e.f_cnt, text), e.reason));
+  const auto notice = describe_drop(e.reason, e.detail, e.f_cnt);
+  out.push_back(render_notice(notice.type, with_ids(meta, notice.type, in, e.at), notice.message, e.reason));
 }
 
 data_api_message render_notice(message_type type, data_api_meta meta, std::string_view message,

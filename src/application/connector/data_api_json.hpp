@@ -6,6 +6,7 @@
 //                          max_size for RX1's data rate)
 //   downlink_event      -> downlink (sent: the report of a transmitted downlink), info (queued, ack),
 //                          warning (nack) or error (failed)
+//   drop_event          -> error or warning, by the drop reason (drop_notice.hpp)
 // and the notices a connector sends of its own (error, warning, info). Every message is
 // {"type":..., "meta":{...}, "params":{...}} with keys in the Data API's order. meta.packet_hash is
 // derived from the event (an uplink and its downlink_request share it; a replay gives the same hash),
@@ -57,7 +58,8 @@ void render_uplink(const network::uplink_event& event, const render_input& in,
                    std::vector<data_api_message>& out);
 void render_downlink(const network::downlink_event& event, const render_input& in,
                      std::vector<data_api_message>& out);
-// A frame of the device the network core dropped (MIC, counter replay, ...): an `error` naming the reason.
+// A frame of the device the network core dropped (MIC, counter replay, ...): an `error` or `warning`
+// (drop_notice.hpp) whose code is the drop reason.
 void render_drop(const network::drop_event& event, const render_input& in,
                  std::vector<data_api_message>& out);
 

@@ -79,7 +79,7 @@ class file_directory final : public conn::connector_directory {
       try {
         out.push_back(to_config(entries[i]));
       } catch (const std::exception& e) {
-        spdlog::error("connectors in {}: [[connector]] #{} left out: {}", path_, i + 1, e.what());
+        spdlog::warn("connectors in {}: [[connector]] #{} left out: {}", path_, i + 1, e.what());
       }
     }
     read_once_ = true;

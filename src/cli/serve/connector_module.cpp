@@ -13,6 +13,7 @@
 #include "cli/serve/connector_directory_file.hpp"
 #include "cli/serve/connector_metrics.hpp"
 #include "cli/serve/frontend_module.hpp"
+#include "core/duration.hpp"
 #include "http/tether_metrics.hpp"
 #include "registry/device_store.hpp"
 #include "storage/cursor_store.hpp"
@@ -24,7 +25,6 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <memory>
 #include <shared_mutex>
@@ -34,48 +34,6 @@ namespace tether::cli {
 namespace {
 namespace asio = boost::asio;
 namespace conn = application::connector;
-
-// "60s", "500ms", "2m", "48h"; a bare number is seconds.
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
-  std::uint64_t value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [unit, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc{} || value > 1'000'000'000) return std::nullopt;
-  const std::string_view suffix(unit, static_cast<std::size_t>(end - unit));
-  std::uint64_t per = 0;
-  if (suffix == "ms") per = 1;
-  if (suffix.empty() || suffix == "s") per = 1000;
-  if (suffix == "m") per = 60'000;
-  if (suffix == "h") per = 3'600'000;
-  if (per == 0) return std::nullopt;
-  return std::chrono::milliseconds(static_cast<std::int64_t>(value * per));
-}
-
-// The connectors of `tether connector create` and those of the config file; a file entry wins over a
-// stored one of the same application and name.
-class both_directories final : public conn::connector_directory {
- public:
-  both_directories(std::unique_ptr<conn::connector_directory> stored,
-                   std::unique_ptr<conn::connector_directory> file)
-      : stored_(std::move(stored)), file_(std::move(file)) {}
-
-  std::vector<conn::connector_config> list() override {
-    auto from_file = file_->list();
-    std::vector<conn::connector_config> out;
-    for (auto& c : stored_->list()) {
-      const bool overridden = std::any_of(from_file.begin(), from_file.end(), [&](const auto& f) {
-        return f.application_id == c.application_id && f.name == c.name;
-      });
-      if (!overridden) out.push_back(std::move(c));
-    }
-    out.insert(out.end(), from_file.begin(), from_file.end());
-    return out;
-  }
-
- private:
-  std::unique_ptr<conn::connector_directory> stored_;
-  std::unique_ptr<conn::connector_directory> file_;
-};
 
 class connector_module final : public frontend_module, public application::frontend {
  public:
@@ -109,7 +67,8 @@ class connector_module final : public frontend_module, public application::front
   std::unique_ptr<storage::cursor_store> cursors_;
   std::unique_ptr<storage::database> devices_db_;  // for downlink_claim's DevEUI lookups
   std::unique_ptr<application::event_stream> stream_;
-  std::unique_ptr<conn::connector_directory> directory_;
+  std::unique_ptr<conn::connector_directory> file_directory_;  // read by directory_
+  std::unique_ptr<conn::connector_directory> directory_;       // stored ones and file_directory_'s
   conn::codec_factory codecs_;
   std::shared_ptr<conn::downstream_counters> downstream_ = std::make_shared<conn::downstream_counters>();
   retired_link_counts retired_;  // guarded like by_application_: a link is counted there or here
@@ -125,12 +84,8 @@ class connector_module final : public frontend_module, public application::front
 
 void connector_module::add_flags(CLI::App& cmd) {
   cmd_ = &cmd;
-  const CLI::Validator duration(
-      [](std::string& text) {
-        return parse_duration(text) ? std::string{}
-                                    : "'" + text + "' is not a duration like 500ms, 60s or 48h";
-      },
-      "DURATION");
+  const CLI::Validator duration([](std::string& text) { return core::parse_duration(text).error; },
+                                "DURATION");
   cmd.add_option(
          "--connector-backoff-max", backoff_max_,
          "Longest wait between a connector's reconnect attempts (the wait starts at 0.1 s and doubles)")
@@ -150,15 +105,16 @@ void connector_module::add_flags(CLI::App& cmd) {
 }
 
 void connector_module::build(serve_context& ctx) {
-  options_.backoff_max = std::max(*parse_duration(backoff_max_), options_.backoff_min);
-  options_.retention_long = std::chrono::duration_cast<std::chrono::seconds>(*parse_duration(history_long_));
-  options_.retention_short =
-      std::chrono::duration_cast<std::chrono::seconds>(*parse_duration(history_short_));
+  // The flags' check has refused what does not parse.
+  const auto ms = [](const std::string& text) { return core::parse_duration(text).value.value(); };
+  options_.backoff_max = std::max(ms(backoff_max_), options_.backoff_min);
+  options_.retention_long = std::chrono::duration_cast<std::chrono::seconds>(ms(history_long_));
+  options_.retention_short = std::chrono::duration_cast<std::chrono::seconds>(ms(history_short_));
   std::string config_file;
   if (auto* o = cmd_->get_option_no_throw("--config"); o != nullptr && o->count() > 0)
     config_file = o->as<std::string>();
-  directory_ = std::make_unique<both_directories>(conn::make_registry_directory(ctx.database_path, {}),
-                                                  make_file_connector_directory(config_file));
+  file_directory_ = make_file_connector_directory(config_file);
+  directory_ = conn::make_registry_directory(ctx.database_path, *file_directory_);
   devices_db_ = std::make_unique<storage::database>(ctx.database_path);
   conn::codec_services services;
   services.push_downlinks = [&bus = ctx.bus](network::downlink_request r) {

@@ -158,5 +158,19 @@ TEST_F(codec_fixture, AClaimGetsADownlinkRequestWhoseResponseIsQueued) {
   EXPECT_EQ(last_error()["params"]["code"], "unknown_device");
 }
 
+TEST_F(codec_fixture, AFailingDeviceLookupIsRefusedNotThrown) {
+  codec_services services;
+  services.find_device = [](std::string_view, const core::eui64&) -> std::optional<std::string> {
+    throw std::runtime_error("database is locked");
+  };
+  services.now = [this] { return now; };
+  codec = make_data_api_codec(config, services, counters);
+  EXPECT_NO_THROW(send(R"({"type":"downlink_claim","meta":{"device":"0004a30b001c0530"}})"));
+  const auto error = last_error();
+  EXPECT_EQ(error["params"]["code"], "internal_error");
+  EXPECT_EQ(error["params"]["message"], "message on /down not handled: database is locked");
+  EXPECT_EQ(counters->refused_internal.load(), 1u);
+}
+
 }  // namespace
 }  // namespace tether::application::connector

@@ -1,10 +1,9 @@
-// The pure parts of the simulator's bookkeeping: the ledgers, latency percentiles, pacing, durations,
-// the application event parser, the radio model and the receive-window check.
+// The pure parts of the simulator's bookkeeping: the ledgers, latency percentiles, pacing, the
+// application event parser, the radio model and the receive-window check.
 
 #include "lorawan/band/frequency_plan.hpp"
 #include "sim/application_event.hpp"
 #include "sim/downlink_ledger.hpp"
-#include "sim/duration.hpp"
 #include "sim/latency_histogram.hpp"
 #include "sim/pacer.hpp"
 #include "sim/radio_model.hpp"
@@ -86,19 +85,6 @@ TEST(pacer, stops_at_the_total) {
   p.take(5);
   EXPECT_TRUE(p.finished());
   EXPECT_EQ(p.due(2s), 0u);
-}
-
-TEST(parse_duration, units) {
-  EXPECT_EQ(parse_duration("10s"), 10'000ms);
-  EXPECT_EQ(parse_duration("10"), 10'000ms);
-  EXPECT_EQ(parse_duration("1.5s"), 1'500ms);
-  EXPECT_EQ(parse_duration("250ms"), 250ms);
-  EXPECT_EQ(parse_duration("2m"), 120'000ms);
-  EXPECT_FALSE(parse_duration(""));
-  EXPECT_FALSE(parse_duration("s"));
-  EXPECT_FALSE(parse_duration("10 s"));
-  EXPECT_FALSE(parse_duration("-1s"));
-  EXPECT_FALSE(parse_duration("3d"));
 }
 
 TEST(parse_application_event, uplink_with_zero_values_omitted) {
