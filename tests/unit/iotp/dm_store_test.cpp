@@ -94,7 +94,7 @@ TEST_F(dm_store_test, location_error_codes_logs) {
   ASSERT_EQ(logs.size(), 2u);
   EXPECT_EQ(logs[0].message, "two");
   EXPECT_EQ(
-      send(store, "add/diag/log", {{"reqId", "g"}, {"d", {{"message", std::string(900, 'x')}}}}, s1).trimmed,
+      send(store, "add/diag/log", {{"reqId", "g"}, {"d", {{"message", std::string(960, 'x')}}}}, s1).trimmed,
       2u);
   EXPECT_EQ(send(store, "clear/diag/log", {{"reqId", "c"}}, s1).rc, 200);
   EXPECT_TRUE(store.logs(s1).empty());
