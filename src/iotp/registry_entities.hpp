@@ -5,6 +5,8 @@
 
 #include "iotp/directory.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,7 +38,9 @@ struct iot_device {
   bool connected = false;
   std::optional<std::int64_t> last_connect_at;
   std::optional<std::int64_t> last_disconnect_at;
-  std::optional<std::string> last_location;  // JSON, written by device management (a later issue)
+  std::optional<std::string> last_location;  // JSON, written by device management
+  // Device management's state, error codes and logs as JSON (filled in by `show`; null otherwise).
+  nlohmann::json management;
 };
 
 // A device or gateway to create. An empty token is generated.

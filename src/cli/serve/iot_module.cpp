@@ -1,12 +1,14 @@
 // The IoT platform API in the style of IBM's Watson IoT Platform (--iot-*): devices, gateways and
 // applications of the organisations in the IoT registry (`tether iot ...`). Persistent sessions are
 // journaled, so QoS 1 commands queued for an offline device survive a restart; payloads over
-// 131,072 bytes close the connection (close code 287), as on the platform.
+// 131,072 bytes close the connection (close code 287), as on the platform. Device management (spec A3)
+// runs on a thread of its own over the same registry.
 
 #include "cli/serve/frontend_module.hpp"
 #include "cli/serve/serve_flags.hpp"
 #include "http/exposition.hpp"
 #include "http/tether_metrics.hpp"
+#include "iotp/dm_service.hpp"
 #include "iotp/iot_realm.hpp"
 #include "iotp/registry_directory.hpp"
 
@@ -54,6 +56,8 @@ class iot_module final : public frontend_module {
     listen_.add_to(cmd, "IoT platform API (Watson IoT style)");
     flag(cmd, "iot-registration-mute", mute_seconds_,
          "Seconds a device stays muted after its auto-registration by a gateway failed");
+    flag(cmd, "iot-dm-min-lifetime", min_lifetime_,
+         "Shortest device management lifetime other than 0, in seconds (3600 on the platform)");
   }
 
   void build(serve_context& ctx) override {
@@ -63,6 +67,10 @@ class iot_module final : public frontend_module {
     iotp::realm_options options;
     options.registration.mute = std::chrono::seconds(mute_seconds_);
     auto realm = std::make_unique<iotp::iot_realm>(*directory_, options);
+    if (min_lifetime_ < 1) throw CLI::ValidationError("--iot-dm-min-lifetime", "must be at least 1");
+    iotp::dm_service_options dm;
+    dm.handler.min_lifetime = min_lifetime_;
+    realm->set_device_management(std::make_unique<iotp::dm_service>(ctx.database_path, dm));
     realm_ = realm.get();
     realm_setup setup{.broker = ctx.broker_defaults, .journaled = true};
     setup.broker.max_payload_size = max_payload;
@@ -82,6 +90,7 @@ class iot_module final : public frontend_module {
  private:
   listen_flags listen_{.prefix = "iot", .tcp = "0.0.0.0:1884"};
   int mute_seconds_ = 60;
+  std::int64_t min_lifetime_ = 3600;
   std::unique_ptr<iotp::registry_directory> directory_;
   iotp::iot_realm* realm_ = nullptr;
   mqtt::broker* broker_ = nullptr;
