@@ -5,8 +5,10 @@ link, reconnects back off from 0.1 s doubling to a cap, and whatever was produce
 killed for 20 s, or Tether killed with -9) is replayed from the durable event stream, in order per device, marked
 meta.history."""
 import base64
+import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -622,8 +624,23 @@ def test_a_response_to_a_replayed_request_is_refused(cleanup):
     gw.expect_no_message(1.0)
 
 
+def connector_metrics(port):
+    """The tether_connector_* samples on /metrics: {(name, label value): value}."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.request("GET", "/metrics")
+    text = conn.getresponse().read().decode()
+    conn.close()
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r'^(tether_connector_\w+)(?:\{\w+="(\w+)"\})? (\S+)$', line)
+        if m:
+            out[(m.group(1), m.group(2))] = float(m.group(3))
+    return out
+
+
 def test_invalid_messages_on_topic_down_are_answered_with_an_error(cleanup):
-    broker, sub, responder, net = data_api_network(cleanup)
+    http_port = free_port()
+    broker, sub, responder, net = data_api_network(cleanup, ["--http-listen", f"127.0.0.1:{http_port}"])
     responder.publish(b"this is not JSON")
     responder.publish({"type": "downlink_response", "meta": {"device": "0011223344556677"}, "params": {}})
     responder.publish({"type": "no_such_type", "meta": {}})
@@ -639,6 +656,13 @@ def test_invalid_messages_on_topic_down_are_answered_with_an_error(cleanup):
     assert net.log_count(f"connector app1/conn1: message on {DOWN_TOPIC} discarded: not JSON") == 1
     # Nothing reached the network core: no device got a downlink.
     net.gateway("gw1").expect_no_message(0.5)
+    # /metrics counts all three, and the one connector and its connection.
+    m = connector_metrics(http_port)
+    assert m[("tether_connector_downstream_total", "refused_invalid")] == 3, m
+    assert m[("tether_connector_downstream_total", "received")] == 3
+    assert m[("tether_connector_links", None)] == 1
+    assert m[("tether_connector_connections_total", "connected")] >= 1
+    assert m[("tether_connector_messages_total", "published")] >= 3  # the three errors
 
 
 def test_a_downlink_claim_for_a_class_c_device_is_queued_and_sent(cleanup):

@@ -12,6 +12,7 @@
 #include "iotp/iot_realm.hpp"
 #include "iotp/registry_directory.hpp"
 
+#include <algorithm>
 #include <memory>
 
 namespace tether::cli {
@@ -23,6 +24,22 @@ constexpr std::size_t max_topic_and_header = 65'536 + 16;  // the packet may car
 std::uint64_t load(const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); }
 
 // The realm's own counts besides its broker's (those carry realm="iot" with every other realm's).
+void write_dm_metrics(http::exposition& out, const iotp::dm_service_stats& s) {
+  using http::metric_type;
+  const auto handled = load(s.requests);
+  const auto refused = std::min(load(s.refused), handled);
+  out.family("tether_iot_dm_requests_total", metric_type::counter,
+             "Device management requests from devices and gateways, by outcome");
+  out.sample("tether_iot_dm_requests_total", {{"outcome", "ok"}}, handled - refused);
+  out.sample("tether_iot_dm_requests_total", {{"outcome", "refused"}}, refused);
+  out.sample("tether_iot_dm_requests_total", {{"outcome", "queue_full"}}, load(s.overflow));
+  out.family(
+      "tether_iot_dm_dropped_total", metric_type::counter,
+      "Device management data dropped: error codes and logs past their bounds, responses to no request");
+  out.sample("tether_iot_dm_dropped_total", {{"reason", "bounded"}}, load(s.trimmed));
+  out.sample("tether_iot_dm_dropped_total", {{"reason", "unmatched_response"}}, load(s.unmatched));
+}
+
 void write_iot_metrics(http::exposition& out, const iotp::iot_realm& realm,
                        const iotp::registry_directory& dir) {
   using http::metric_type;
@@ -70,13 +87,18 @@ class iot_module final : public frontend_module {
     if (min_lifetime_ < 1) throw CLI::ValidationError("--iot-dm-min-lifetime", "must be at least 1");
     iotp::dm_service_options dm;
     dm.handler.min_lifetime = min_lifetime_;
-    realm->set_device_management(std::make_unique<iotp::dm_service>(ctx.database_path, dm));
+    auto management = std::make_unique<iotp::dm_service>(ctx.database_path, dm);
+    const auto* dm_stats = &management->stats();
+    realm->set_device_management(std::move(management));
     realm_ = realm.get();
     realm_setup setup{.broker = ctx.broker_defaults, .journaled = true};
     setup.broker.max_payload_size = max_payload;
     setup.broker.max_packet_size = max_payload + max_topic_and_header;
     broker_ = &ctx.realms.add(std::move(realm), setup, listen_);
-    ctx.metrics.add([this](http::exposition& out) { write_iot_metrics(out, *realm_, *directory_); });
+    ctx.metrics.add([this, dm_stats](http::exposition& out) {
+      write_iot_metrics(out, *realm_, *directory_);
+      write_dm_metrics(out, *dm_stats);
+    });
   }
 
   void start() override {
