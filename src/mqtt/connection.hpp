@@ -102,6 +102,8 @@ class connection : public session_link,
   bool accept_v5_connect(const codec::connect& c);
   // The capabilities the CONNACK announces [MQTT-3.2.2.3].
   codec::property_set connack_properties(const codec::connect& c, bool assigned_id) const;
+  // Shrinks an encoded CONNACK to the client's Maximum Packet Size; false when it cannot fit.
+  bool fit_connack(codec::connack& ack, std::string& bytes) const;
   // The topic a PUBLISH names, through its Topic Alias; false when the connection closed for it.
   bool resolve_topic_alias(codec::publish& p);
   // Inbound QoS 2 within the Receive Maximum the CONNACK announced; false when closed for it.

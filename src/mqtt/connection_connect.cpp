@@ -111,7 +111,7 @@ void connection::handle_connect(codec::connect& c) {
   if (v5()) ack.properties = connack_properties(c, assigned_id);
   std::string bytes;
   codec::encode(ack, version_, bytes);
-  if (v5() && v5_->max_packet_size != 0 && bytes.size() > v5_->max_packet_size) {
+  if (v5() && !fit_connack(ack, bytes)) {
     broker_.close_session(session_, this);
     session_.reset();
     close(fmt::format("protocol error: CONNACK does not fit the client's maximum packet size of {}",

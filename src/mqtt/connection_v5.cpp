@@ -61,6 +61,20 @@ codec::property_set connection::connack_properties(const codec::connect& c, bool
   return p;
 }
 
+bool connection::fit_connack(codec::connack& ack, std::string& bytes) const {
+  const auto limit = v5_->max_packet_size;
+  if (limit == 0 || bytes.size() <= limit) return true;
+  // Leave out what only restates a default (section 3.2.2.3) before giving up on a small client.
+  auto& props = ack.properties;
+  props.wildcard_subscription_available.reset();
+  props.subscription_identifier_available.reset();
+  props.shared_subscription_available.reset();
+  if (broker_.options().max_packet_size >= 256u * 1024 * 1024) props.maximum_packet_size.reset();
+  bytes.clear();
+  codec::encode(ack, version_, bytes);
+  return bytes.size() <= limit;
+}
+
 bool connection::resolve_topic_alias(codec::publish& p) {
   if (!p.properties.topic_alias) return true;
   const auto alias = *p.properties.topic_alias;
