@@ -18,8 +18,8 @@ namespace {
 // What this server accepts from a 5.0 client, announced in CONNACK.
 constexpr std::uint16_t server_topic_alias_maximum = 10;
 constexpr std::uint16_t server_receive_maximum = 100;
-// The largest packet MQTT can frame: 1 fixed-header byte, 4 length bytes, 268,435,455 bytes of body.
-constexpr std::size_t protocol_max_packet = 268'435'460;
+// Maximum Packet Size is 1..268,435,455 (section 3.2.2.3.6); a larger limit is announced as none.
+constexpr std::size_t protocol_max_packet = 268'435'455;  // the largest value the property may carry
 
 bool has_extras(const codec::property_set& p) {
   return p.payload_format_indicator || p.message_expiry_interval || p.content_type || p.response_topic ||
@@ -55,7 +55,7 @@ codec::property_set connection::connack_properties(const codec::connect& c, bool
   p.subscription_identifier_available = 1;
   p.shared_subscription_available = 1;
   const auto max_packet = broker_.options().max_packet_size;
-  if (max_packet != 0 && max_packet < protocol_max_packet) p.maximum_packet_size = std::uint32_t(max_packet);
+  if (max_packet != 0 && max_packet <= protocol_max_packet) p.maximum_packet_size = std::uint32_t(max_packet);
   if (assigned_id) p.assigned_client_identifier = c.client_id;  // [MQTT-3.2.2-16]
   if (principal_ && principal_->ephemeral && v5_->session_expiry != 0) p.session_expiry_interval = 0;
   return p;
