@@ -128,6 +128,11 @@ void connection::handle_puback(const codec::puback& p) {
 }
 
 void connection::handle_pubrec(const codec::pubrec& p) {
+  if (v5_ && codec::is_failure(p.reason)) {  // the exchange ends here: no PUBREL (section 4.3.3)
+    if (session_->on_pubrec(p.packet_id) == session::ack_result::ok) session_->on_pubcomp(p.packet_id);
+    more_queued_ = true;
+    return;
+  }
   if (accept_ack(session_->on_pubrec(p.packet_id), "PUBREC", p.packet_id)) send(codec::pubrel{p.packet_id});
 }
 

@@ -175,9 +175,10 @@ void connection::send_disconnect(codec::reason_code code, std::string_view reaso
   if (!v5_ || v5_->disconnect_sent) return;
   v5_->disconnect_sent = true;
   codec::disconnect d{code, {}};
-  // Malformed packets and protocol errors go out bare, byte for byte as Mosquitto sends them.
+  // Malformed packets, protocol errors and bad topic aliases go out bare, byte for byte as Mosquitto sends
+  // them.
   if (code != codec::reason_code::malformed_packet && code != codec::reason_code::protocol_error &&
-      !reason_string.empty()) {
+      code != codec::reason_code::topic_alias_invalid && !reason_string.empty()) {
     d.properties.reason_string = std::string(reason_string);
   }
   std::string bytes;
