@@ -37,7 +37,7 @@ void broker::restore(const restored_state& state) {
                state.sessions.size(), state.retained.size());
 }
 
-session_grant broker::open_session(const std::string& client_id, bool clean,
+session_grant broker::open_session(const std::string& client_id, bool clean, bool persistent,
                                    std::shared_ptr<session_link> link, principal_ptr who) {
   session_grant grant;
   std::shared_ptr<session> discarded;
@@ -57,7 +57,7 @@ session_grant broker::open_session(const std::string& client_id, bool clean,
       }
     }
     if (!slot) {
-      slot = std::make_shared<session>(client_id, !clean, options_.session, journal_);
+      slot = std::make_shared<session>(client_id, persistent, options_.session, journal_);
       if (slot->journaled()) journal_->session_opened(client_id);
       sessions_.emplace(slot->client_id(), slot);
     }
@@ -85,12 +85,13 @@ std::size_t broker::disconnect_if(const std::function<bool(const principal&)>& m
   return doomed.size();
 }
 
-void broker::close_session(const std::shared_ptr<session>& s, const session_link* link) {
+void broker::close_session(const std::shared_ptr<session>& s, const session_link* link, bool end) {
   stats_.clients_connected.fetch_sub(1, std::memory_order_relaxed);
   if (!s->attached_to(link)) return;  // taken over: the session lives on with its new connection
   s->detach(link);
-  if (s->persistent()) return;
+  if (s->persistent() && !end) return;
   s->discard();
+  if (s->journaled()) journal_->session_closed(s->client_id());
   {
     std::lock_guard lock(sessions_mutex_);
     auto it = sessions_.find(s->client_id());
@@ -104,20 +105,23 @@ void broker::drop_subscriptions(session& s) {
 }
 
 std::vector<message_ptr> broker::subscribe(const std::shared_ptr<session>& s, const std::string& filter,
-                                           std::uint8_t qos, std::string_view share_group) {
+                                           std::uint8_t qos, std::string_view share_group,
+                                           std::uint8_t options, std::uint32_t id, bool* existed) {
   const auto key = subscription_index::shared_filter(share_group, filter);
+  if (existed) *existed = s->subscriptions().contains(key);
   s->set_subscription(key, qos);
   if (s->journaled()) journal_->subscribed(s->client_id(), key, qos);
-  index_.add(key, s, qos);
+  index_.add(key, s, qos, options, id);
   return retained_.matching(subscription_index::split_shared(key).second);
 }
 
-void broker::unsubscribe(const std::shared_ptr<session>& s, const std::string& filter,
+bool broker::unsubscribe(const std::shared_ptr<session>& s, const std::string& filter,
                          std::string_view share_group) {
   const auto key = subscription_index::shared_filter(share_group, filter);
-  if (!s->erase_subscription(key)) return;
+  if (!s->erase_subscription(key)) return false;
   if (s->journaled()) journal_->unsubscribed(s->client_id(), key);
   index_.remove(key, s.get());
+  return true;
 }
 
 void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& outcome) {
@@ -131,7 +135,7 @@ void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& ou
     }
   }
   auto& matches = outcome.matches;
-  index_.match(msg->topic, worker, matches);
+  index_.match(msg->topic, worker, matches, msg->origin);
   const bool check_reads = realm_.checks_reads();
   for (auto& m : matches) {
     if (check_reads) {
@@ -139,7 +143,8 @@ void broker::route(const message_ptr& msg, std::size_t worker, route_outcome& ou
       if (who && !realm_.authorize_read(*who, msg->topic)) continue;
     }
     auto qos = std::min(m.qos, msg->qos);
-    auto result = m.target->enqueue(msg, qos, false);
+    const bool retain = msg->retain && (m.options & retain_as_published_option) != 0;  // [MQTT-3.3.1-12/13]
+    auto result = m.target->enqueue(msg, qos, retain, m.id);
     if (result == enqueue_result::queued || result == enqueue_result::congested) {
       ++outcome.delivered;
       if (qos > 0 && m.target->journaled()) outcome.journaled = true;

@@ -55,16 +55,27 @@ class broker : public realm_publisher {
   broker_stats& stats() noexcept { return stats_; }
 
   // Session lifecycle (connection threads).
+  // `clean`: discard any earlier session (Clean Session / Clean Start); `persistent`: the session
+  // outlives the connection (3.1.1: !clean; 5.0: a Session Expiry Interval above 0).
+  session_grant open_session(const std::string& client_id, bool clean, bool persistent,
+                             std::shared_ptr<session_link> link, principal_ptr who);
   session_grant open_session(const std::string& client_id, bool clean, std::shared_ptr<session_link> link,
-                             principal_ptr who);
-  // A connection ends: detach it, and drop the session if it was not persistent.
-  void close_session(const std::shared_ptr<session>& s, const session_link* link);
+                             principal_ptr who) {
+    return open_session(client_id, clean, !clean, std::move(link), std::move(who));
+  }
+  // A connection ends: detach it, and drop the session if it was not persistent or `end` is set
+  // (an MQTT 5 client resumed it with, or disconnected with, a Session Expiry Interval of 0).
+  void close_session(const std::shared_ptr<session>& s, const session_link* link, bool end = false);
 
   // Subscriptions. Returns the retained messages now due to the subscriber. With `share_group`, the
-  // subscription is shared (kept as "$share/{group}/{filter}", see subscription_index).
+  // subscription is shared (kept as "$share/{group}/{filter}", see subscription_index). `options`
+  // and `id`: MQTT 5 subscription options and Subscription Identifier (subscription_index.hpp).
+  // `existed` (optional) tells whether the session already had this subscription.
   std::vector<message_ptr> subscribe(const std::shared_ptr<session>& s, const std::string& filter,
-                                     std::uint8_t qos, std::string_view share_group = {});
-  void unsubscribe(const std::shared_ptr<session>& s, const std::string& filter,
+                                     std::uint8_t qos, std::string_view share_group = {},
+                                     std::uint8_t options = 0, std::uint32_t id = 0, bool* existed = nullptr);
+  // False when the session had no such subscription.
+  bool unsubscribe(const std::shared_ptr<session>& s, const std::string& filter,
                    std::string_view share_group = {});
 
   // Routes a message published by a client on worker `worker`.

@@ -12,10 +12,13 @@ namespace tether::mqtt {
 
 // Why the broker dropped a message (the `reason` label of tether_mqtt_publish_drops_total).
 enum class drop_reason : std::uint8_t {
-  queue_full,           // a subscriber's queue was at its limit (offline session, or the online hard limit)
-  session_closed,       // the subscriber's session ended while the message was routed to it
-  publish_denied,       // the realm refused the publisher that topic (acknowledged, not delivered)
-  retained_store_full,  // not retained: the store holds its maximum of topics (still delivered)
+  queue_full,            // a subscriber's queue was at its limit (offline session, or the online hard limit)
+  session_closed,        // the subscriber's session ended while the message was routed to it
+  publish_denied,        // the realm refused the publisher that topic (acknowledged, not delivered)
+  retained_store_full,   // not retained: the store holds its maximum of topics (still delivered)
+  message_expired,       // MQTT 5: its Message Expiry Interval passed before delivery [MQTT-3.3.2-5]
+  too_large_for_client,  // MQTT 5: over the subscriber's Maximum Packet Size [MQTT-3.1.2-25]
+  payload_format_invalid,  // MQTT 5: Payload Format Indicator 1 with a payload that is not UTF-8
   count_,
 };
 inline constexpr std::size_t drop_reason_count = static_cast<std::size_t>(drop_reason::count_);
@@ -30,6 +33,12 @@ constexpr std::string_view to_string(drop_reason r) noexcept {
       return "publish_denied";
     case drop_reason::retained_store_full:
       return "retained_store_full";
+    case drop_reason::message_expired:
+      return "message_expired";
+    case drop_reason::too_large_for_client:
+      return "too_large_for_client";
+    case drop_reason::payload_format_invalid:
+      return "payload_format_invalid";
     case drop_reason::count_:
       break;
   }

@@ -5,6 +5,7 @@
 #include "mqtt/codec/encoder.hpp"
 
 #include <spdlog/spdlog.h>
+#include <bit>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
@@ -12,6 +13,30 @@
 namespace tether::mqtt {
 
 namespace asio = boost::asio;
+
+namespace {
+
+// The MQTT 5 DISCONNECT reason for a connection the server ends (section 3.14.2.1).
+codec::reason_code disconnect_code(disconnect_reason why) {
+  switch (why) {
+    case disconnect_reason::keep_alive_timeout:
+      return codec::reason_code::keep_alive_timeout;
+    case disconnect_reason::packet_too_large:
+      return codec::reason_code::packet_too_large;
+    case disconnect_reason::taken_over:
+      return codec::reason_code::session_taken_over;
+    case disconnect_reason::revoked:
+      return codec::reason_code::administrative_action;
+    case disconnect_reason::refused_by_realm:
+      return codec::reason_code::not_authorized;
+    case disconnect_reason::protocol_error:
+      return codec::reason_code::protocol_error;
+    default:
+      return codec::reason_code::unspecified_error;
+  }
+}
+
+}  // namespace
 
 connection::connection(worker& home, broker& target, std::unique_ptr<transport> stream)
     : home_(home), broker_(target), transport_(std::move(stream)) {
@@ -117,8 +142,8 @@ std::size_t connection::process(std::span<const std::uint8_t> data) {
     if (f.status == codec::frame_status::incomplete) break;
     if (f.status == codec::frame_status::error) {
       const bool too_large = f.error == codec::codec_error::packet_too_large;
-      close("protocol error: " + f.error.message(), false, false,
-            too_large ? disconnect_reason::packet_too_large : disconnect_reason::protocol_error);
+      fail(codec::reason_for(f.error), "protocol error: " + f.error.message(),
+           too_large ? disconnect_reason::packet_too_large : disconnect_reason::protocol_error);
       break;
     }
     auto body = data.subspan(used + f.value.header_size, f.value.body_size);
@@ -129,7 +154,8 @@ std::size_t connection::process(std::span<const std::uint8_t> data) {
           decoded.error() == codec::codec_error::unsupported_protocol_version) {
         refuse(codec::connack_code::unacceptable_protocol_version, "unsupported protocol version");
       } else {
-        close("protocol error: " + decoded.error().message());
+        fail(codec::reason_for(decoded.error()), "protocol error: " + decoded.error().message(),
+             disconnect_reason::protocol_error);
       }
       break;
     }
@@ -171,7 +197,7 @@ void connection::dispatch(codec::packet& p) {
         } else if constexpr (std::is_same_v<T, codec::pingreq>) {
           send(codec::pingresp{});
         } else if constexpr (std::is_same_v<T, codec::disconnect>) {
-          close("client disconnected", true);
+          handle_disconnect(packet);
         } else {
           close("protocol error: a client may not send this packet");
         }
@@ -209,9 +235,11 @@ void connection::flush() {
   if (session_ && phase_ == phase::connected) {
     if (tx_.size() < limit) {
       std::size_t sent = 0;
-      more_queued_ = session_->drain(this, tx_, version_, limit, sent);
+      session::drain_skips skips;
+      more_queued_ = session_->drain(this, tx_, version_, limit, sent, &skips);
       if (sent) broker_.stats().messages_sent.fetch_add(sent, std::memory_order_relaxed);
       if (traffic_) traffic_->messages_written += sent;
+      if (skips.expired + skips.too_large != 0) count_skips(skips);
     } else {
       // Woken with no room to drain: the session will not wake us again (its wake is pending until
       // a drain), so drain once the write in progress completes.
@@ -219,6 +247,21 @@ void connection::flush() {
     }
   }
   if (!writing_ && !tx_.empty()) start_write();
+}
+
+// Messages the session skipped for this client: expired, or over its Maximum Packet Size.
+void connection::count_skips(const session::drain_skips& skips) {
+  auto& stats = broker_.stats();
+  for (std::size_t i = 0; i < skips.expired; ++i) stats.count_drop(drop_reason::message_expired);
+  for (std::size_t i = 0; i < skips.too_large; ++i) stats.count_drop(drop_reason::too_large_for_client);
+  // Logged at the 1st, 2nd, 4th, ... drop of a session, so a flood cannot flood the log.
+  const auto n = session_->dropped();
+  const auto before = n - skips.expired - skips.too_large;
+  if (std::bit_floor(n) > before) {
+    spdlog::warn(
+        "[{}] {}: {} expired and {} too large for its maximum packet size not delivered ({} dropped so far)",
+        broker_.owner().name(), client_id(), skips.expired, skips.too_large, n);
+  }
 }
 
 void connection::start_write() {
@@ -276,9 +319,13 @@ void connection::close(std::string_view reason, bool graceful, bool after_write,
     }
   }
   if (graceful) why = disconnect_reason::client_disconnect;
+  if (was_connected && v5_ && !graceful && why != disconnect_reason::connection_lost) {
+    send_disconnect(disconnect_code(why), reason);  // the server says why [MQTT-4.13.2-1]
+    after_write = true;
+  }
   if (was_connected) {
     if (!graceful) publish_will();
-    broker_.close_session(session_, this);
+    broker_.close_session(session_, this, v5_ && v5_->session_expiry == 0);
     disconnect_info info{.reason = why, .detail = reason};
     if (traffic_) {
       info.bytes_read = traffic_->bytes_read;

@@ -57,6 +57,14 @@ class connection : public session_link,
   };
   extra_state& extra();
 
+  // What only an MQTT 5 connection needs (connection_v5.cpp), allocated at its CONNECT.
+  struct v5_state {
+    std::uint32_t session_expiry = 0;        // seconds; 0: the session ends with the connection
+    std::uint32_t max_packet_size = 0;       // the client's Maximum Packet Size; 0: none
+    std::vector<std::string> topic_aliases;  // inbound: alias N is element N-1 (empty: unset)
+    bool disconnect_sent = false;
+  };
+
   // This connection's traffic, for realms that ask (realm::counts_traffic).
   struct traffic_counts {
     std::uint64_t bytes_read = 0;
@@ -84,7 +92,31 @@ class connection : public session_link,
 
   bool accept_ack(session::ack_result result, std::string_view kind, std::uint16_t packet_id);
   bool accept_client_id(codec::connect& c);
-  void refuse(codec::connack_code code, std::string_view why, std::string_view client_id = {});
+  // `reason` (MQTT 5, when not success) is sent instead of `code`'s reason code.
+  void refuse(codec::connack_code code, std::string_view why, std::string_view client_id = {},
+              codec::reason_code reason = codec::reason_code::success);
+
+  // MQTT 5 (connection_v5.cpp).
+  bool v5() const noexcept { return version_ == codec::protocol_version::v5; }
+  // CONNECT checks a 5.0 client must pass before authentication; false when refused.
+  bool accept_v5_connect(const codec::connect& c);
+  // The capabilities the CONNACK announces [MQTT-3.2.2.3].
+  codec::property_set connack_properties(const codec::connect& c, bool assigned_id) const;
+  // Shrinks an encoded CONNACK to the client's Maximum Packet Size; false when it cannot fit.
+  bool fit_connack(codec::connack& ack, std::string& bytes) const;
+  // The topic a PUBLISH names, through its Topic Alias; false when the connection closed for it.
+  bool resolve_topic_alias(codec::publish& p);
+  // Inbound QoS 2 within the Receive Maximum the CONNACK announced; false when closed for it.
+  bool within_receive_maximum();
+  // The properties a PUBLISH carries on to subscribers; false when the connection closed for it.
+  bool accept_publish_properties(const codec::publish& p);
+  std::shared_ptr<const message_extras> extras_of(codec::property_set& props) const;
+  void handle_disconnect(const codec::disconnect& d);
+  // Publishes the will after `delay_s` seconds unless the client has resumed its session by then.
+  void schedule_will(message_ptr will, std::uint32_t delay_s);
+  // Sends DISCONNECT with `code` (5.0, once CONNACK went out) and closes after it is written.
+  void fail(codec::reason_code code, std::string_view reason, disconnect_reason why);
+  void send_disconnect(codec::reason_code code, std::string_view reason_string);
   void publish_will();
   // The topic or filter inside the broker's namespace (the principal's mount point prepended).
   std::string mounted(std::string topic) const;
@@ -99,6 +131,7 @@ class connection : public session_link,
   void seal_held_acks();
   void release_acks(session_journal::ticket durable);
   void flush();
+  void count_skips(const session::drain_skips& skips);
   void start_write();
   void on_written(boost::system::error_code ec);
 
@@ -117,6 +150,7 @@ class connection : public session_link,
   std::shared_ptr<session> session_;
   std::unique_ptr<extra_state> extra_;
   std::unique_ptr<traffic_counts> traffic_;
+  std::unique_ptr<v5_state> v5_;
   std::chrono::steady_clock::time_point deadline_;
 
   std::string tx_;          // output being gathered

@@ -16,10 +16,12 @@ namespace tether::mqtt {
 void connection::handle_publish(codec::publish& p) {
   auto& state = extra();
   ++state.received;
+  if (v5_ && !resolve_topic_alias(p)) return;
   if (p.qos == 2 && !session_->begin_inbound_qos2(p.packet_id)) {
     send_ack(codec::pubrec{p.packet_id}, false);  // a resend of a message already routed
     return;
   }
+  if (p.qos == 2 && v5_ && !within_receive_maximum()) return;
   if (traffic_) ++traffic_->messages_read;
   auto& owner = broker_.owner();
   const auto max_payload = broker_.options().max_payload_size;
@@ -29,22 +31,40 @@ void connection::handle_publish(codec::publish& p) {
           false, false, disconnect_reason::packet_too_large);
     return;
   }
+  if (v5_ && !accept_publish_properties(p)) return;
   if (!owner.keeps_retain_flag()) p.retain = false;
   auto& route = state.route;
   route.journaled = false;
+  route.delivered = 0;
+  auto reason = codec::reason_code::success;
   if (!owner.authorize_publish(*principal_, p.topic)) {
-    // Acknowledged as usual so the client does not resend, but not delivered.
+    // 3.1.1: acknowledged as usual so the client does not resend, but not delivered. 5.0 says why.
     spdlog::info("[{}] {} may not publish to '{}': dropped", owner.name(), client_id(), p.topic);
     broker_.stats().count_drop(drop_reason::publish_denied);
     if (closes_on_refusal(fmt::format("may not publish to '{}'", p.topic))) return;
+    reason = codec::reason_code::not_authorized;
   } else {
-    auto msg = make_message(mounted(std::move(p.topic)), std::move(p.payload), p.qos, p.retain);
+    auto msg = std::make_shared<message>(
+        message{mounted(std::move(p.topic)), std::move(p.payload), p.qos, p.retain, {}, {}});
+    if (v5_) {
+      msg->extras = extras_of(p.properties);
+      msg->origin = session_.get();
+    }
     if (owner.on_publish(*principal_, *msg) == publish_action::route) {
       broker_.route(msg, home_.index(), route);
+      // Only PUBACK says so, as Mosquitto does; PUBREC stays "success" (both are allowed).
+      if (route.delivered == 0) reason = codec::reason_code::no_matching_subscribers;
     }
   }
-  if (p.qos == 1) send_ack(codec::puback{p.packet_id}, route.journaled);
-  if (p.qos == 2) send_ack(codec::pubrec{p.packet_id}, route.journaled);
+  if (!v5_) reason = codec::reason_code::success;
+  if (p.qos == 1) send_ack(codec::puback{p.packet_id, reason, {}}, route.journaled);
+  if (p.qos == 2) {
+    if (codec::is_failure(reason))
+      session_->end_inbound_qos2(p.packet_id);  // a failed PUBREC ends the exchange
+    const auto rec =
+        reason == codec::reason_code::no_matching_subscribers ? codec::reason_code::success : reason;
+    send_ack(codec::pubrec{p.packet_id, rec, {}}, route.journaled);
+  }
 }
 
 bool connection::closes_on_refusal(std::string_view what) {
@@ -108,6 +128,11 @@ void connection::handle_puback(const codec::puback& p) {
 }
 
 void connection::handle_pubrec(const codec::pubrec& p) {
+  if (v5_ && codec::is_failure(p.reason)) {  // the exchange ends here: no PUBREL (section 4.3.3)
+    if (session_->on_pubrec(p.packet_id) == session::ack_result::ok) session_->on_pubcomp(p.packet_id);
+    more_queued_ = true;
+    return;
+  }
   if (accept_ack(session_->on_pubrec(p.packet_id), "PUBREC", p.packet_id)) send(codec::pubrel{p.packet_id});
 }
 

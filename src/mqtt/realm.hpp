@@ -152,6 +152,8 @@ class realm {
   }
 
   // Optional behaviours, all off by default.
+  // Accepts MQTT 5.0 clients; otherwise a 5.0 CONNECT gets CONNACK 0x84 (unsupported protocol version).
+  virtual bool speaks_v5() const { return false; }
   // Count each connection's traffic for disconnect_info.
   virtual bool counts_traffic() const { return false; }
   // False: the retain flag of every client PUBLISH (and will) is cleared, and nothing a client

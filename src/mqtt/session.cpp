@@ -23,10 +23,10 @@ void session::restore(const std::vector<restored_message>& queue) {
   for (const auto& m : queue) {
     rare().last_seq = std::max(rare().last_seq, m.seq);
     if (m.released_packet_id != 0) {
-      rare().in_flight.emplace(m.released_packet_id, flight{nullptr, m.qos, m.retain, true, m.seq});
+      rare().in_flight.emplace(m.released_packet_id, flight{nullptr, m.qos, m.retain, true, m.seq, 0});
       redeliver_ = true;
     } else {
-      queue_.push_back({m.msg, m.qos, m.retain, true, m.seq});
+      queue_.push_back({m.msg, m.qos, m.retain, true, 0, m.seq});
     }
   }
 }
@@ -35,7 +35,8 @@ std::size_t session::hard_limit() const {
   return link_ ? limits_.max_queued * limits_.online_queue_factor : limits_.max_queued;
 }
 
-enqueue_result session::enqueue(const message_ptr& msg, std::uint8_t qos, bool retain_flag) {
+enqueue_result session::enqueue(const message_ptr& msg, std::uint8_t qos, bool retain_flag,
+                                std::uint32_t subscription_id) {
   std::shared_ptr<session_link> to_wake;
   enqueue_result result = enqueue_result::queued;
   {
@@ -52,7 +53,7 @@ enqueue_result session::enqueue(const message_ptr& msg, std::uint8_t qos, bool r
       seq = ++rare().last_seq;
       journal_->queued(client_id_, seq, msg, qos, retain_flag);  // under the lock: ordered before its ack
     }
-    queue_.push_back({msg, qos, retain_flag, false, seq});
+    queue_.push_back({msg, qos, retain_flag, false, subscription_id, seq});
     if (link_ && queue_.size() >= limits_.max_queued) result = enqueue_result::congested;
     if (link_ && !wake_requested_) {
       wake_requested_ = true;
@@ -124,7 +125,37 @@ bool session::attached_to(const session_link* link) const {
 bool session::window_full() const {
   constexpr std::size_t identifiers = 65535;
   const std::size_t n = rare_ ? rare_->in_flight.size() : 0;
-  return n >= identifiers || (limits_.max_inflight != 0 && n >= limits_.max_inflight);
+  return n >= identifiers || (limits_.max_inflight != 0 && n >= limits_.max_inflight) ||
+         (delivery_.receive_maximum != 0 && n >= delivery_.receive_maximum);  // [MQTT-3.3.4-9]
+}
+
+void session::set_delivery_limits(delivery_limits limits) {
+  std::lock_guard lock(mutex_);
+  delivery_ = limits;
+}
+
+bool session::encode_delivery(std::string_view topic, const message& msg, std::uint8_t qos, bool retain,
+                              bool dup, std::uint16_t id, std::uint32_t subscription_id,
+                              codec::protocol_version version, std::string& out) const {
+  const auto start = out.size();
+  if (version != codec::protocol_version::v5 || (!msg.extras && subscription_id == 0)) {
+    codec::encode_publish(topic, msg.payload, qos, retain, dup, id, version, out);
+  } else {
+    codec::property_set props = msg.extras ? msg.extras->properties : codec::property_set{};
+    if (msg.extras && msg.extras->expires()) {
+      // The remaining lifetime, rounded up: a message that has not expired never shows 0 [MQTT-3.3.2-6].
+      auto left = msg.extras->expires_at - std::chrono::steady_clock::now();
+      auto secs = std::chrono::ceil<std::chrono::seconds>(left).count();
+      props.message_expiry_interval = static_cast<std::uint32_t>(std::max<decltype(secs)>(secs, 1));
+    }
+    if (subscription_id != 0) props.subscription_identifiers.push_back(subscription_id);
+    codec::encode_publish(topic, msg.payload, qos, retain, dup, id, version, props, out);
+  }
+  if (delivery_.max_packet_size != 0 && out.size() - start > delivery_.max_packet_size) {
+    out.resize(start);
+    return false;
+  }
+  return true;
 }
 
 std::uint16_t session::next_packet_id() {
@@ -139,9 +170,10 @@ std::uint16_t session::next_packet_id() {
 std::size_t session::room_mark() const { return std::max<std::size_t>(limits_.max_queued / 2, 1); }
 
 bool session::drain(const session_link* link, std::string& out, codec::protocol_version version,
-                    std::size_t max_bytes, std::size_t& sent) {
+                    std::size_t max_bytes, std::size_t& sent, drain_skips* skips) {
   std::vector<std::function<void()>> waiters;
   bool more = false;
+  drain_skips skipped;
   {
     std::lock_guard lock(mutex_);
     if (link_.get() != link) return false;
@@ -158,28 +190,48 @@ bool session::drain(const session_link* link, std::string& out, codec::protocol_
         if (f.released) {
           codec::encode(codec::pubrel{id}, version, out);
         } else {
-          codec::encode_publish(unmounted(f.msg->topic), f.msg->payload, f.qos, f.retain, true, id, version,
-                                out);
+          // Already sent once within the client's maximum packet size: the resend fits too.
+          encode_delivery(unmounted(f.msg->topic), *f.msg, f.qos, f.retain, true, id, f.subscription_id,
+                          version, out);
         }
         ++sent;
       }
     }
+    const auto now = std::chrono::steady_clock::now();
     while (!queue_.empty() && out.size() < max_bytes) {
       auto& p = queue_.front();
-      if (p.qos == 0) {
-        codec::encode_publish(unmounted(p.msg->topic), p.msg->payload, 0, p.retain, false, 0, version, out);
+      if (expired(*p.msg, now)) {
+        ++skipped.expired;
+        if (journal_ && p.qos > 0) journal_->delivered(client_id_, p.seq);
+      } else if (p.qos == 0) {
+        if (encode_delivery(unmounted(p.msg->topic), *p.msg, 0, p.retain, false, 0, p.subscription_id,
+                            version, out)) {
+          ++sent;
+        } else {
+          ++skipped.too_large;
+        }
       } else {
         if (window_full()) break;
         auto id = next_packet_id();
-        codec::encode_publish(unmounted(p.msg->topic), p.msg->payload, p.qos, p.retain, p.dup, id, version,
-                              out);
-        rare().in_flight.emplace(id, flight{std::move(p.msg), p.qos, p.retain, false, p.seq});
+        if (encode_delivery(unmounted(p.msg->topic), *p.msg, p.qos, p.retain, p.dup, id, p.subscription_id,
+                            version, out)) {
+          rare().in_flight.emplace(
+              id, flight{std::move(p.msg), p.qos, p.retain, false, p.seq, p.subscription_id});
+          ++sent;
+        } else {
+          ++skipped.too_large;
+          if (journal_) journal_->delivered(client_id_, p.seq);
+        }
       }
-      ++sent;
       queue_.pop_front();
     }
     more = !queue_.empty() && !window_full();
     wake_waiters_locked(waiters);
+    if (skipped.expired + skipped.too_large != 0) rare().dropped += skipped.expired + skipped.too_large;
+  }
+  if (skips) {
+    skips->expired += skipped.expired;
+    skips->too_large += skipped.too_large;
   }
   for (auto& w : waiters) w();
   return more;
@@ -230,6 +282,11 @@ bool session::begin_inbound_qos2(std::uint16_t packet_id) {
 void session::end_inbound_qos2(std::uint16_t packet_id) {
   std::lock_guard lock(mutex_);
   if (rare_) rare_->inbound_qos2.erase(packet_id);
+}
+
+std::size_t session::inbound_qos2_pending() const {
+  std::lock_guard lock(mutex_);
+  return rare_ ? rare_->inbound_qos2.size() : 0;
 }
 
 void session::set_subscription(const std::string& filter, std::uint8_t qos) {

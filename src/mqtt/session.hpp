@@ -64,7 +64,9 @@ class session {
   void restore(const std::vector<restored_message>& queue);
 
   // Any thread.
-  enqueue_result enqueue(const message_ptr& msg, std::uint8_t qos, bool retain_flag);
+  // `subscription_id`: the MQTT 5 Subscription Identifier the delivery carries (0: none).
+  enqueue_result enqueue(const message_ptr& msg, std::uint8_t qos, bool retain_flag,
+                         std::uint32_t subscription_id = 0);
   // Calls `resume` (once) when the queue has drained below half its limit.
   void wait_for_room(std::function<void()> resume);
 
@@ -79,11 +81,23 @@ class session {
   // The attached connection and who it is (both null when offline), read together.
   std::pair<std::shared_ptr<session_link>, principal_ptr> attachment() const;
 
+  // What the attached MQTT 5 client asked of what it receives (CONNECT properties); 0: no limit.
+  struct delivery_limits {
+    std::uint16_t receive_maximum = 0;  // QoS 1/2 messages unacknowledged at a time
+    std::uint32_t max_packet_size = 0;  // a larger PUBLISH is skipped for this client [MQTT-3.1.2-25]
+  };
+  void set_delivery_limits(delivery_limits limits);
+
   // Appends ready packets (redeliveries first, then queued messages within the in-flight window)
-  // to `out` until it holds `max_bytes`. Returns true when more is waiting.
-  // Only the attached `link` may drain (a connection being taken over gets nothing more).
+  // to `out` until it holds `max_bytes`. Returns true when more is waiting. Expired messages are
+  // dropped instead [MQTT-3.3.2-5]. Only the attached `link` may drain (a connection being taken
+  // over gets nothing more).
+  struct drain_skips {
+    std::size_t expired = 0;
+    std::size_t too_large = 0;
+  };
   bool drain(const session_link* link, std::string& out, codec::protocol_version version,
-             std::size_t max_bytes, std::size_t& sent);
+             std::size_t max_bytes, std::size_t& sent, drain_skips* skips = nullptr);
 
   // Acknowledgements from the client. `mismatch`: the identifier is in flight but this is the
   // wrong acknowledgement for its QoS or stage (a protocol violation).
@@ -95,6 +109,7 @@ class session {
   // Inbound QoS 2: true when the identifier is new (route the message), false for a resend.
   bool begin_inbound_qos2(std::uint16_t packet_id);
   void end_inbound_qos2(std::uint16_t packet_id);
+  std::size_t inbound_qos2_pending() const;  // identifiers awaiting PUBREL
 
   // Subscriptions as the client made them (filter → granted QoS).
   void set_subscription(const std::string& filter, std::uint8_t qos);
@@ -111,6 +126,7 @@ class session {
     std::uint8_t qos = 0;
     bool retain = false;
     bool dup = false;
+    std::uint32_t subscription_id = 0;
     std::uint64_t seq = 0;  // journal position (journaled sessions only)
   };
   struct flight {
@@ -119,6 +135,7 @@ class session {
     bool retain = false;
     bool released = false;  // QoS 2: PUBREC received, PUBREL sent
     std::uint64_t seq = 0;
+    std::uint32_t subscription_id = 0;
   };
 
   // Parts that an idle session does not use (empty std::map and std::set still cost 48 bytes each),
@@ -139,6 +156,10 @@ class session {
   std::size_t room_mark() const;
   std::size_t hard_limit() const;
   void wake_waiters_locked(std::vector<std::function<void()>>& out);
+  // Encodes one PUBLISH; false (nothing written) when it is over the client's maximum packet size.
+  bool encode_delivery(std::string_view topic, const message& msg, std::uint8_t qos, bool retain, bool dup,
+                       std::uint16_t id, std::uint32_t subscription_id, codec::protocol_version version,
+                       std::string& out) const;
 
   const std::string client_id_;
   session_journal* const journal_;
@@ -150,6 +171,7 @@ class session {
   core::ring_queue<pending> queue_;
   std::unique_ptr<rare_state> rare_;
   std::uint16_t last_packet_id_ = 0;
+  delivery_limits delivery_;
   const bool persistent_;
   bool wake_requested_ = false;
   bool redeliver_ = false;  // after a reconnect, resend everything in flight with DUP

@@ -17,7 +17,7 @@ std::string_view level_at(std::string_view s, std::size_t pos, std::size_t& next
 }
 
 void add_match(std::vector<subscriber_match>& out, const subscriber& sub) {
-  out.push_back({sub.target.get(), sub.target, sub.qos});
+  out.push_back({sub.target.get(), sub.target, sub.qos, sub.options, sub.id});
 }
 
 }  // namespace
@@ -87,13 +87,13 @@ void subscription_index::update(std::string_view key, Change change) {
 }
 
 void subscription_index::add(std::string_view filter, const std::shared_ptr<session>& target,
-                             std::uint8_t qos) {
+                             std::uint8_t qos, std::uint8_t options, std::uint32_t id) {
   update(filter, [&](std::vector<subscriber>& subs) {
     auto it = std::find_if(subs.begin(), subs.end(), [&](const subscriber& s) { return s.target == target; });
     if (it != subs.end()) {
-      it->qos = qos;
+      *it = {target, qos, options, id};
     } else {
-      subs.push_back({target, qos});
+      subs.push_back({target, qos, options, id});
       count_.fetch_add(1, std::memory_order_relaxed);
     }
   });
@@ -152,19 +152,32 @@ void subscription_index::collect(const node& n, std::string_view topic, std::siz
   }
 }
 
-void subscription_index::match(std::string_view topic, std::size_t worker,
-                               std::vector<subscriber_match>& out) {
+void subscription_index::match(std::string_view topic, std::size_t worker, std::vector<subscriber_match>& out,
+                               const void* origin) {
   out.clear();
   auto& v = view(worker);
   collect(*v.root, topic, 0, true, v.next_share++, out);
+  if (origin != nullptr) {  // [MQTT-3.8.3-3]
+    std::erase_if(out, [origin](const subscriber_match& m) {
+      return (m.options & no_local_option) != 0 && m.target == origin;
+    });
+  }
   if (out.size() < 2) return;
   // Overlapping subscriptions of one session: deliver once, at the highest QoS.
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.target != b.target ? a.target < b.target : a.qos > b.qos;
   });
-  out.erase(
-      std::unique(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.target == b.target; }),
-      out.end());
+  std::size_t kept = 0;
+  for (std::size_t i = 1; i < out.size(); ++i) {
+    auto& k = out[kept];
+    if (out[i].target == k.target) {
+      k.options |= out[i].options & retain_as_published_option;
+      if (k.id == 0) k.id = out[i].id;
+    } else {
+      out[++kept] = std::move(out[i]);
+    }
+  }
+  out.resize(kept + 1);
 }
 
 }  // namespace tether::mqtt

@@ -20,9 +20,15 @@ namespace tether::mqtt {
 
 class session;
 
+// MQTT 5 subscription options beyond the QoS (section 3.8.3.1), as bits of `subscriber::options`.
+inline constexpr std::uint8_t no_local_option = 1;             // not delivered to its own publisher
+inline constexpr std::uint8_t retain_as_published_option = 2;  // the retain flag forwarded as sent
+
 struct subscriber {
   std::shared_ptr<session> target;
   std::uint8_t qos = 0;
+  std::uint8_t options = 0;
+  std::uint32_t id = 0;  // MQTT 5 Subscription Identifier; 0: none
 };
 
 // One delivery decision: a session and the QoS it gets (highest of its overlapping filters).
@@ -30,18 +36,22 @@ struct subscriber_match {
   session* target = nullptr;
   std::shared_ptr<session> owner;  // keeps the session alive while the delivery is in flight
   std::uint8_t qos = 0;
+  std::uint8_t options = 0;  // of the subscriptions merged into this match (retain as published: any)
+  std::uint32_t id = 0;      // a Subscription Identifier of the matching subscriptions, if any has one
 };
 
 class subscription_index {
  public:
   explicit subscription_index(std::size_t workers);
 
-  void add(std::string_view filter, const std::shared_ptr<session>& target, std::uint8_t qos);
+  void add(std::string_view filter, const std::shared_ptr<session>& target, std::uint8_t qos,
+           std::uint8_t options = 0, std::uint32_t id = 0);
   void remove(std::string_view filter, const session* target);
 
   // All sessions whose filters match `topic`, one entry per session. `worker` picks the calling
-  // thread's cached trie.
-  void match(std::string_view topic, std::size_t worker, std::vector<subscriber_match>& out);
+  // thread's cached trie. Subscriptions with No Local of session `origin` are left out.
+  void match(std::string_view topic, std::size_t worker, std::vector<subscriber_match>& out,
+             const void* origin = nullptr);
 
   std::size_t subscription_count() const noexcept { return count_.load(std::memory_order_relaxed); }
 

@@ -28,6 +28,7 @@ class plain_realm : public mqtt::realm {
   bool authorize_publish(const mqtt::principal& who, std::string_view topic) override;
   mqtt::subscribe_decision authorize_subscribe(const mqtt::principal& who, std::string_view filter) override;
   bool checks_reads() const override { return options_.acl.has_value(); }
+  bool speaks_v5() const override { return true; }
   bool authorize_read(const mqtt::principal& who, std::string_view topic) override;
 
  private:

@@ -44,22 +44,24 @@ def packet(first_byte, body):
     return bytes([first_byte]) + varint(len(body)) + body
 
 
-def connect(client_id, version=4, clean=True, keepalive=60, will=None, username=None, password=None):
-    """will = (topic, payload, qos, retain)."""
+def connect(client_id, version=4, clean=True, keepalive=60, will=None, username=None, password=None,
+            properties=b""):
+    """will = (topic, payload, qos, retain). `properties`: MQTT 5 CONNECT properties, already encoded."""
     name = b"MQIsdp" if version == 3 else b"MQTT"
     flags = 0x02 if clean else 0
     payload = mqtt_string(client_id)
     if will is not None:
         wtopic, wpayload, wqos, wretain = will
         flags |= 0x04 | (wqos << 3) | (0x20 if wretain else 0)
-        payload += mqtt_string(wtopic) + mqtt_string(wpayload)
+        payload += (varint(0) if version == 5 else b"") + mqtt_string(wtopic) + mqtt_string(wpayload)
     if username is not None:
         flags |= 0x80
         payload += mqtt_string(username)
     if password is not None:
         flags |= 0x40
         payload += mqtt_string(password)
-    body = mqtt_string(name) + bytes([version, flags]) + struct.pack("!H", keepalive) + payload
+    props = varint(len(properties)) + properties if version == 5 else b""
+    body = mqtt_string(name) + bytes([version, flags]) + struct.pack("!H", keepalive) + props + payload
     return packet(0x10, body)
 
 

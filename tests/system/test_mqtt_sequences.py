@@ -1,7 +1,10 @@
 """Byte-exact MQTT conversations from ../shared/testdata/mqtt-sequences/*.json (see its README.md).
 
-One pytest case per sequence; MQTT 3.1 (ver 3) and 3.1.1 (ver 4) run, MQTT 5 is skipped for now. A test without
-`ver` takes its protocol level from its group name ("v3.1 ...", "v3.1.1 ...", "v5.0 ...").
+One pytest case per sequence, MQTT 3.1 (ver 3), 3.1.1 (ver 4) and 5.0 (ver 5). A test without `ver` takes its
+protocol level from its group name ("v3.1 ...", "v3.1.1 ...", "v5.0 ..."). As the data's README says, a 5.0
+CONNACK is compared by its flags and reason code, not byte for byte (its properties announce the server's own
+limits); every other packet is compared byte for byte. The 5.0 cases Tether does not pass yet are listed in
+V5_NOT_YET with the reason.
 
 All cases share one server (as in Mosquitto's own runner: some cases, e.g. the REGRESSION pairs, build on state
 left by the one before). If a case kills the server, that case fails and the server is restarted for the next.
@@ -51,6 +54,26 @@ MOSQUITTO_2_0_LENIENT = {
 }
 
 
+# MQTT 5 cases that do not pass yet, each with why (expected failures; they must not pass silently).
+V5_NOT_YET = {
+    # Reserved fixed-header flags on AUTH: the codec's reason_for() answers 0x81 (malformed), the data 0x82.
+    **{f"AUTH/v5.0 AUTH/{b}": "AUTH with reserved flags: DISCONNECT 0x81, the data wants 0x82 (codec reason_for)"
+       for b in ("F1", "F2", "F4", "F8")},
+    # A server-to-client packet with reserved flags: the codec reports "unexpected packet" (0x82) before the
+    # flags (0x81, what the data wants).
+    **{f"SUBACK/v5.0 SUBACK/{b}": "SUBACK with reserved flags: 0x82 sent, the data wants 0x81 (codec check order)"
+       for b in ("91", "92", "94", "98")},
+    **{f"UNSUBACK/v5.0 UNSUBACK/{b}": "UNSUBACK with reserved flags: 0x82 sent, 0x81 wanted (codec check order)"
+       for b in ("B1", "B2", "B4", "B8")},
+    # Mosquitto closes without a DISCONNECT here; Tether sends DISCONNECT 0x81/0x82 first (both allowed by
+    # the standard, [MQTT-4.13.1-1] lets the server send DISCONNECT before closing).
+    "DISCONNECT/v5.0 DISCONNECT/E0 RC=0x01 (qos 1 - invalid)": "invalid DISCONNECT reason: Tether answers 0x82",
+    "DISCONNECT/v5.0 DISCONNECT/E0 RC=0x05 (invalid)": "invalid DISCONNECT reason: Tether answers 0x82",
+    "PINGREQ/v5.0 PINGREQ/C0 long": "PINGREQ with a body: Tether sends DISCONNECT before closing",
+    "PINGRESP/v5.0 PINGRESP/D0 long": "PINGRESP from a client with a body: Tether sends DISCONNECT first",
+}
+
+
 def _level_from_group(group):
     g = group.strip().lower()
     if g.startswith("v5"):
@@ -77,7 +100,9 @@ def _load_cases():
                 if case_id in seen:  # e.g. "10 ok " and "10 ok" in the v3.1 CONNECT group
                     case_id += f" ({sum(1 for i in seen if i.startswith(case_id)) + 1})"
                 seen.add(case_id)
-                marks = [pytest.mark.skip(reason="MQTT 5 not yet")] if ver == 5 else []
+                marks = []
+                if ver == 5 and case_id in V5_NOT_YET:
+                    marks.append(pytest.mark.xfail(reason=V5_NOT_YET[case_id], strict=True))
                 if TARGET == "mosquitto" and case_id in MOSQUITTO_2_0_LENIENT:
                     marks.append(pytest.mark.xfail(reason="Mosquitto 2.0.11 is more lenient than the data"))
                 params.append(pytest.param(case, id=case_id, marks=marks))
@@ -118,6 +143,17 @@ def _helper_publish(server, msg):
         helper.disconnect()
 
 
+def _expect_connack5(client, expected, what):
+    """A 5.0 CONNACK: flags and reason code as expected; the properties are the server's own."""
+    try:
+        p = client.recv_packet(RECV_TIMEOUT)
+    except socket.timeout as e:
+        raise AssertionError(f"{what}: timed out; expected {hexstr(expected)}, got {hexstr(e.partial)}")
+    except mqtt_raw.Closed as e:
+        raise AssertionError(f"{what}: connection closed; expected {hexstr(expected)}, got {hexstr(e.partial)}")
+    assert p.first == 0x20 and p.body[:2] == expected[2:4], f"{what}: expected {hexstr(expected)}, got {hexstr(p.raw)}"
+
+
 def _describe(step, msg):
     comment = f" ({msg['comment']})" if msg.get("comment") else ""
     return f"step {step} {msg['type']}{comment}"
@@ -131,7 +167,10 @@ def test_sequence(case, seq_server):
     try:
         if case.get("connect", True):
             client.send(mqtt_raw.connect(case["name"], version=ver, clean=True, keepalive=60))
-            client.expect(mqtt_raw.connack(0), what="initial CONNACK")
+            if ver == 5:
+                _expect_connack5(client, mqtt_raw.connack(0), "initial CONNACK")
+            else:
+                client.expect(mqtt_raw.connack(0), what="initial CONNACK")
         for step, msg in enumerate(case["msgs"], 1):
             kind = msg["type"]
             if kind == "send":
@@ -143,7 +182,10 @@ def test_sequence(case, seq_server):
                 expected = from_hex(msg["payload"])
                 where = _describe(step, msg) + (f" [connection already closed at {closed_early}]"
                                                 if closed_early else "")
-                client.expect(expected, timeout=RECV_TIMEOUT, what=where)
+                if ver == 5 and expected[:1] == b"\x20":
+                    _expect_connack5(client, expected, where)
+                else:
+                    client.expect(expected, timeout=RECV_TIMEOUT, what=where)
             elif kind == "publish":
                 _helper_publish(seq_server, msg)
             else:

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -34,15 +35,15 @@ struct sent_packet {
   codec::packet value;
 };
 
-std::vector<sent_packet> split(const std::string& wire) {
+std::vector<sent_packet> split(const std::string& wire, protocol_version version = protocol_version::v3_1_1) {
   std::vector<sent_packet> out;
   std::span<const std::uint8_t> in(reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size());
   while (!in.empty()) {
     const auto f = codec::find_frame(in, 1 << 20);
     EXPECT_EQ(f.status, codec::frame_status::complete);
     if (f.status != codec::frame_status::complete) break;
-    auto p = codec::decode_server_packet(
-        f.value.first_byte, in.subspan(f.value.header_size, f.value.body_size), protocol_version::v3_1_1);
+    auto p = codec::decode_server_packet(f.value.first_byte,
+                                         in.subspan(f.value.header_size, f.value.body_size), version);
     EXPECT_TRUE(p.has_value()) << "undecodable packet, first byte " << int{f.value.first_byte};
     if (!p) break;
     out.push_back({f.value.first_byte, std::move(*p)});
@@ -508,6 +509,82 @@ TEST_F(session_test, SubscriptionsAsTheClientMadeThem) {
   EXPECT_TRUE(s.erase_subscription("b"));
   EXPECT_FALSE(s.erase_subscription("b"));
   EXPECT_EQ(s.subscriptions().size(), 1u);
+}
+
+}  // namespace
+}  // namespace tether::mqtt
+
+namespace tether::mqtt {
+namespace {
+
+// MQTT 5 deliveries: properties carried, expiry, the client's Maximum Packet Size and Receive Maximum.
+class session_v5_test : public session_test {
+ protected:
+  std::vector<sent_packet> drain5(session::drain_skips& skips) {
+    std::string out;
+    std::size_t sent = 0;
+    more = s.drain(link.get(), out, protocol_version::v5, 1 << 20, sent, &skips);
+    auto packets = split(out, protocol_version::v5);
+    EXPECT_EQ(sent, packets.size());
+    return packets;
+  }
+  message_ptr with_extras(std::string payload, std::chrono::seconds ttl) {
+    auto extras = std::make_shared<message_extras>();
+    extras->properties.content_type = "text/plain";
+    if (ttl.count() > 0) extras->expires_at = std::chrono::steady_clock::now() + ttl;
+    if (ttl.count() < 0) extras->expires_at = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+    auto m = std::make_shared<message>(message{"t", std::move(payload), 1, false, {}, {}});
+    m->extras = std::move(extras);
+    return m;
+  }
+};
+
+TEST_F(session_v5_test, CarriesPropertiesRemainingExpiryAndSubscriptionId) {
+  attach(link);
+  s.enqueue(with_extras("a", std::chrono::seconds(60)), 1, false, 9);
+  session::drain_skips skips;
+  auto out = drain5(skips);
+  ASSERT_EQ(out.size(), 1u);
+  const auto& p = as_publish(out[0]);
+  EXPECT_EQ(p.properties.content_type, "text/plain");
+  EXPECT_EQ(p.properties.message_expiry_interval, 60u);
+  EXPECT_EQ(p.properties.subscription_identifiers, std::vector<std::uint32_t>{9});
+}
+
+TEST_F(session_v5_test, ExpiredMessagesAreSkippedAndCounted) {
+  attach(link);
+  s.enqueue(with_extras("old", std::chrono::seconds(-1)), 1, false);
+  s.enqueue(with_extras("new", std::chrono::seconds(0)), 1, false);
+  session::drain_skips skips;
+  auto out = drain5(skips);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(as_publish(out[0]).payload, "new");
+  EXPECT_EQ(skips.expired, 1u);
+  EXPECT_EQ(s.dropped(), 1u);
+}
+
+TEST_F(session_v5_test, MessageOverTheClientsMaximumPacketSizeIsSkipped) {
+  attach(link);
+  s.set_delivery_limits({0, 30});
+  s.enqueue(make_message("t", std::string(100, 'x'), 1, false), 1, false);
+  s.enqueue(make_message("t", "small", 1, false), 1, false);
+  session::drain_skips skips;
+  auto out = drain5(skips);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(as_publish(out[0]).payload, "small");
+  EXPECT_EQ(skips.too_large, 1u);
+  EXPECT_EQ(s.in_flight(), 1u);
+}
+
+TEST_F(session_v5_test, ReceiveMaximumBoundsTheWindow) {
+  attach(link);
+  s.set_delivery_limits({2, 0});
+  for (int i = 0; i < 4; ++i) s.enqueue(make_message("t", "m", 1, false), 1, false);
+  session::drain_skips skips;
+  auto out = drain5(skips);
+  EXPECT_EQ(out.size(), 2u);
+  EXPECT_EQ(s.on_puback(as_publish(out[0]).packet_id), ack::ok);
+  EXPECT_EQ(drain5(skips).size(), 1u);
 }
 
 }  // namespace

@@ -236,3 +236,33 @@ TEST_F(subscription_index_test, ManySessions) {
 
 }  // namespace
 }  // namespace tether::mqtt
+
+namespace tether::mqtt {
+namespace {
+
+// MQTT 5 subscription options: No Local leaves out the publisher's own subscription, overlapping
+// subscriptions merge Retain As Published and keep a Subscription Identifier.
+TEST_F(subscription_index_test, NoLocalSkipsOnlyThePublishersOwnSubscription) {
+  index.add("t/#", a, 1, no_local_option);
+  index.add("t/x", b, 1, no_local_option);
+  std::vector<subscriber_match> out;
+  index.match("t/x", 0, out, a.get());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].target, b.get());
+  index.match("t/x", 0, out, nullptr);
+  EXPECT_EQ(out.size(), 2u);
+}
+
+TEST_F(subscription_index_test, OverlappingSubscriptionsMergeOptionsAndIdentifier) {
+  index.add("t/+", a, 2, 0, 0);
+  index.add("t/#", a, 1, retain_as_published_option, 7);
+  std::vector<subscriber_match> out;
+  index.match("t/x", 0, out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].qos, 2);
+  EXPECT_EQ(out[0].options & retain_as_published_option, retain_as_published_option);
+  EXPECT_EQ(out[0].id, 7u);
+}
+
+}  // namespace
+}  // namespace tether::mqtt
