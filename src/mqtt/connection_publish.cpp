@@ -41,6 +41,8 @@ void connection::handle_publish(codec::publish& p) {
     auto msg = make_message(mounted(std::move(p.topic)), std::move(p.payload), p.qos, p.retain);
     if (owner.on_publish(*principal_, *msg) == publish_action::route) {
       broker_.route(msg, home_.index(), route);
+    } else if (owner.congested(*principal_)) {
+      state.realm_paused = true;  // the rest of the input waits (connection::process)
     }
   }
   if (p.qos == 1) send_ack(codec::puback{p.packet_id}, route.journaled);
