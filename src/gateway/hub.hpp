@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -80,6 +81,9 @@ class hub : public network::downlink_sink {
   void disconnect(const std::string& gateway_id, const frontend& via);
 
   void handle_uplink(network::gateway_uplink up);
+  // The core's back-pressure (network::uplink_handler::congested and when_room).
+  bool congested() const { return core_ && core_->congested(); }
+  void when_room(std::function<void()> resume);
   void handle_status(network::gateway_status status);
   // Fills in ack.downlink_id from the gateway's downlink_ring (left as is when nothing matches) and
   // hands the ack to the core.
