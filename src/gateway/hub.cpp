@@ -64,8 +64,8 @@ void hub::handle_uplink(network::gateway_uplink up) {
 }
 
 void hub::when_room(std::function<void()> resume) {
-  if (!core_) return resume();
-  core_->when_room(std::move(resume));
+  if (!pressure_) return resume();
+  pressure_->when_room(std::move(resume));
 }
 
 void hub::handle_status(network::gateway_status status) {

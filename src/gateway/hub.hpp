@@ -10,6 +10,7 @@
 #include "gateway/downlink_ring.hpp"
 #include "network/events.hpp"
 #include "network/radio.hpp"
+#include "network/uplink_pressure.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -81,8 +82,9 @@ class hub : public network::downlink_sink {
   void disconnect(const std::string& gateway_id, const frontend& via);
 
   void handle_uplink(network::gateway_uplink up);
-  // The core's back-pressure (network::uplink_handler::congested and when_room).
-  bool congested() const { return core_ && core_->congested(); }
+  // Set once, before any gateway connects: the core's back-pressure (none: never congested).
+  void set_pressure(network::uplink_pressure& pressure) { pressure_ = &pressure; }
+  bool congested() const { return pressure_ && pressure_->congested(); }
   void when_room(std::function<void()> resume);
   void handle_status(network::gateway_status status);
   // Fills in ack.downlink_id from the gateway's downlink_ring (left as is when nothing matches) and
@@ -111,6 +113,7 @@ class hub : public network::downlink_sink {
   void tell(const network::gateway_event& event);
 
   network::uplink_handler* core_ = nullptr;
+  network::uplink_pressure* pressure_ = nullptr;
   network::event_sink* events_ = nullptr;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, entry> gateways_;

@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -190,11 +189,6 @@ class uplink_handler {
   virtual void handle_uplink(gateway_uplink up) = 0;
   virtual void handle_status(const gateway_status& status) = 0;
   virtual void handle_tx_ack(const tx_ack& ack) = 0;
-  // Back-pressure: true while the core is behind, so its callers should stop taking uplinks in (a
-  // gateway connection stops reading). when_room calls `resume` once, from any thread, when the core
-  // has room again (at once if it has).
-  virtual bool congested() const { return false; }
-  virtual void when_room(std::function<void()> resume) { resume(); }
 };
 
 }  // namespace tether::network

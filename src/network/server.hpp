@@ -21,6 +21,7 @@
 #include "network/session_persistence.hpp"
 #include "network/shard.hpp"
 #include "network/uplink_hook.hpp"
+#include "network/uplink_pressure.hpp"
 #include "storage/downlink_queue_store.hpp"
 #include "storage/sqlite.hpp"
 
@@ -38,7 +39,7 @@
 
 namespace tether::network {
 
-class server final : public uplink_handler, public downlink_handler {
+class server final : public uplink_handler, public downlink_handler, public uplink_pressure {
  public:
   // Loads the stored sessions, downlink queues and the registry's devices. Shard i runs on
   // executors[i % size]; each shard is a strand, so executors may be multi-threaded. Downlink queues
