@@ -201,7 +201,8 @@ int serve(const core_options& o, const frontend_modules& modules) {
                                                 {"event_log", &event_commits}}};
   http::metric_writers frontend_metrics;  // filled by the modules' build()
   hub.set_core(network_server);
-  hub.set_events(bus);  // gateway events go to the log only (the live event stream reads them)
+  hub.set_pressure(network_server);  // gateway connections stop reading while the core is behind
+  hub.set_events(bus);               // gateway events go to the log only (the live event stream reads them)
   bus.set_downlink_handler(network_server);
   gateway::gateway_state_writer gateway_state(db_path, hub, system);
 

@@ -59,6 +59,11 @@ class gateway_realm : public mqtt::realm, public frontend {
   mqtt::publish_action on_publish(const mqtt::principal& who, const mqtt::message& msg) override;
   void on_connect(const mqtt::principal& who) override;
   void on_disconnect(const mqtt::principal& who, bool clean) override;
+  // The network core's back-pressure: a gateway's connection stops reading while the core is behind.
+  bool congested(const mqtt::principal&) override { return hub_.congested(); }
+  void when_room(const mqtt::principal&, std::function<void()> resume) override {
+    hub_.when_room(std::move(resume));
+  }
 
   // gateway::frontend
   std::string_view protocol() const override { return format_->protocol(); }

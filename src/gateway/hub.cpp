@@ -63,6 +63,11 @@ void hub::handle_uplink(network::gateway_uplink up) {
   if (core_) core_->handle_uplink(std::move(up));
 }
 
+void hub::when_room(std::function<void()> resume) {
+  if (!pressure_) return resume();
+  pressure_->when_room(std::move(resume));
+}
+
 void hub::handle_status(network::gateway_status status) {
   {
     std::lock_guard lock(mutex_);

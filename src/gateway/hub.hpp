@@ -10,9 +10,11 @@
 #include "gateway/downlink_ring.hpp"
 #include "network/events.hpp"
 #include "network/radio.hpp"
+#include "network/uplink_pressure.hpp"
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -80,6 +82,10 @@ class hub : public network::downlink_sink {
   void disconnect(const std::string& gateway_id, const frontend& via);
 
   void handle_uplink(network::gateway_uplink up);
+  // Set once, before any gateway connects: the core's back-pressure (none: never congested).
+  void set_pressure(network::uplink_pressure& pressure) { pressure_ = &pressure; }
+  bool congested() const { return pressure_ && pressure_->congested(); }
+  void when_room(std::function<void()> resume);
   void handle_status(network::gateway_status status);
   // Fills in ack.downlink_id from the gateway's downlink_ring (left as is when nothing matches) and
   // hands the ack to the core.
@@ -107,6 +113,7 @@ class hub : public network::downlink_sink {
   void tell(const network::gateway_event& event);
 
   network::uplink_handler* core_ = nullptr;
+  network::uplink_pressure* pressure_ = nullptr;
   network::event_sink* events_ = nullptr;
   mutable std::mutex mutex_;
   std::unordered_map<std::string, entry> gateways_;

@@ -24,6 +24,7 @@ struct family_def {
 enum family_id : std::uint8_t {
   copies_received,
   copies_merged,
+  copies_late,
   uplinks,
   joins,
   frames_dropped,
@@ -32,6 +33,7 @@ enum family_id : std::uint8_t {
   downlinks_not_scheduled,
   tx_acks_unmatched,
   mac_answers,
+  reads_paused,
   adr,
   family_count,
 };
@@ -41,6 +43,10 @@ const std::array<family_def, family_count> families{{
      ""},
     {"tether_lorawan_uplink_copies_merged_total",
      "Uplink copies folded into a frame already in the dedup window", ""},
+    {"tether_lorawan_uplink_copies_late_total",
+     "Uplink copies that reached the server within the dedup window but their shard only after the frame "
+     "was processed (their metadata is lost; the core was behind)",
+     ""},
     {"tether_lorawan_uplinks_total", "Uplinks by outcome", "outcome"},
     {"tether_lorawan_joins_total", "Join-requests by outcome", "outcome"},
     {"tether_lorawan_frames_dropped_total", "Uplink frames and join-requests dropped, by reason", "reason"},
@@ -51,6 +57,8 @@ const std::array<family_def, family_count> families{{
      "Times a downlink was due and no window took it (it stays queued)", ""},
     {"tether_lorawan_tx_acks_unmatched_total", "TxAcks that match no downlink waiting for one", ""},
     {"tether_lorawan_mac_answers_queued_total", "MAC answers queued for the downlink path", ""},
+    {"tether_lorawan_gateway_reads_paused_total",
+     "Times a gateway connection stopped reading because the network core was behind (back-pressure)", ""},
     {"tether_lorawan_adr_total", "Adaptive data rate: LinkADRReq sent, answers accepted or refused",
      "outcome"},
 }};
@@ -61,15 +69,18 @@ struct member {
   std::string_view value;  // the label's value; empty: the counter's own name
 };
 
-const std::array<member, 37> members{{
+const std::array<member, 40> members{{
     {counter::copies_received, copies_received, ""},
     {counter::copies_merged, copies_merged, ""},
+    {counter::copies_late, copies_late, ""},
     {counter::uplinks_delivered, uplinks, "delivered"},
     {counter::joins_accepted, joins, "accepted"},
     {counter::mac_answers_queued, mac_answers, ""},
+    {counter::reads_paused, reads_paused, ""},
     {counter::invalid_frame, frames_dropped, ""},
     {counter::unsupported_frame, frames_dropped, ""},
     {counter::dedup_full, frames_dropped, ""},
+    {counter::overload_shed, frames_dropped, ""},
     {counter::unknown_dev_addr, frames_dropped, ""},
     {counter::mic_failed, frames_dropped, ""},
     {counter::replay, frames_dropped, ""},

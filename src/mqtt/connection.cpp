@@ -77,6 +77,10 @@ void connection::on_read(boost::system::error_code ec, std::span<const std::uint
   broker_.stats().bytes_received.fetch_add(data.size(), std::memory_order_relaxed);
   if (traffic_) traffic_->bytes_read += data.size();
   consume(data);
+  finish_batch();
+}
+
+void connection::finish_batch() {
   seal_held_acks();
   if (extra_ && extra_->received != 0) {
     broker_.stats().messages_received.fetch_add(extra_->received, std::memory_order_relaxed);
@@ -84,8 +88,16 @@ void connection::on_read(boost::system::error_code ec, std::span<const std::uint
   }
   flush();
   if (phase_ == phase::closed) return;
-  if (extra_ && !extra_->route.congested.empty()) {
-    pause_while_congested();
+  if (extra_ && !extra_->route.congested.empty()) pause_while_congested();
+  if (extra_ && extra_->realm_paused) pause_for_realm();
+  if (!reading_paused()) read_next();
+}
+
+void connection::resume_reading() {
+  if (phase_ == phase::closed || reading_paused()) return;
+  if (extra_ && !extra_->pending_in.empty()) {
+    consume({});
+    finish_batch();
     return;
   }
   read_next();
@@ -128,16 +140,30 @@ void connection::pause_while_congested() {
     s->wait_for_room([weak, exec = transport_->executor()] {
       asio::post(exec, [weak] {
         auto c = weak.lock();
-        if (c && c->extra_->paused_for > 0 && --c->extra_->paused_for == 0) c->read_next();
+        if (c && c->extra_->paused_for > 0 && --c->extra_->paused_for == 0) c->resume_reading();
       });
     });
   }
 }
 
+// The realm's consumer is behind (a gateway realm's network core): stop reading until it has room, so
+// the burst waits in TCP and in the client instead of in an unbounded queue here.
+void connection::pause_for_realm() {
+  std::weak_ptr<connection> weak = shared_from_this();
+  broker_.owner().when_room(*principal_, [weak, exec = transport_->executor()] {
+    asio::post(exec, [weak] {
+      auto c = weak.lock();
+      if (!c || !c->extra_ || !c->extra_->realm_paused) return;
+      c->extra_->realm_paused = false;
+      c->resume_reading();
+    });
+  });
+}
+
 std::size_t connection::process(std::span<const std::uint8_t> data) {
   std::size_t used = 0;
   const auto max_packet = broker_.options().max_packet_size;
-  while (phase_ != phase::closed && !close_after_write_) {
+  while (phase_ != phase::closed && !close_after_write_ && !(extra_ && extra_->realm_paused)) {
     auto f = codec::find_frame(data.subspan(used), max_packet);
     if (f.status == codec::frame_status::incomplete) break;
     if (f.status == codec::frame_status::error) {
@@ -206,7 +232,8 @@ void connection::dispatch(codec::packet& p) {
 }
 
 void connection::check_deadline(std::chrono::steady_clock::time_point now) {
-  if (phase_ == phase::closed || now < deadline_) return;
+  // A connection this side stopped reading may not have been able to tell that it is alive.
+  if (phase_ == phase::closed || now < deadline_ || reading_paused()) return;
   if (phase_ == phase::awaiting_connect) {
     close("no CONNECT in time");
   } else if (keep_alive_ms_ != 0) {

@@ -51,6 +51,7 @@ class connection : public session_link,
     std::string held_acks;  // acknowledgements of this read batch waiting for the disk
     core::ring_queue<std::pair<session_journal::ticket, std::string>> sealed_acks;  // batches waiting
     std::size_t paused_for = 0;  // congested subscribers not yet below their room mark
+    bool realm_paused = false;   // the realm's consumer is congested (realm::congested)
     std::uint64_t received = 0;  // folded into broker stats per batch
     std::optional<codec::will_message> will;
     std::string pending_in;  // the unconsumed tail of a partial packet
@@ -77,6 +78,12 @@ class connection : public session_link,
   void consume(std::span<const std::uint8_t> data);
   std::size_t process(std::span<const std::uint8_t> data);
   void pause_while_congested();
+  void pause_for_realm();
+  // After a batch of input: acknowledgements, output, then the next read unless reading is paused.
+  void finish_batch();
+  // A pause ended: parse what waited, then read on (unless another pause still holds).
+  void resume_reading();
+  bool reading_paused() const noexcept { return extra_ && (extra_->paused_for > 0 || extra_->realm_paused); }
   std::string_view client_id() const noexcept;
   void dispatch(codec::packet& p);
 

@@ -54,6 +54,8 @@ void connection::handle_publish(codec::publish& p) {
       broker_.route(msg, home_.index(), route);
       // Only PUBACK says so, as Mosquitto does; PUBREC stays "success" (both are allowed).
       if (route.delivered == 0) reason = codec::reason_code::no_matching_subscribers;
+    } else if (owner.congested(*principal_)) {
+      state.realm_paused = true;  // the rest of the input waits (connection::process)
     }
   }
   if (!v5_) reason = codec::reason_code::success;

@@ -8,6 +8,7 @@
 #include "mqtt/message.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -161,6 +162,13 @@ class realm {
   virtual bool keeps_retain_flag() const { return true; }
   // After authorize_publish or authorize_subscribe refused `who`.
   virtual refusal_action on_refused(const principal& /*who*/) { return refusal_action::drop; }
+
+  // Back-pressure from whatever consumes this realm's publishes (a gateway realm's network core).
+  // Asked after each publish on_publish consumed: while true, the connection reads no further (what
+  // it already read waits, unparsed; TCP slows the client down) and asks when_room, which calls
+  // `resume` once, from any thread, when reading may go on (at once if it may already).
+  virtual bool congested(const principal& /*who*/) { return false; }
+  virtual void when_room(const principal& /*who*/, std::function<void()> resume) { resume(); }
 
   // Called once by the engine before the first client connects.
   virtual void attach(realm_publisher& publisher) { publisher_ = &publisher; }

@@ -8,18 +8,24 @@ std::string_view to_string(counter c) noexcept {
       return "copies_received";
     case counter::copies_merged:
       return "copies_merged";
+    case counter::copies_late:
+      return "copies_late";
     case counter::uplinks_delivered:
       return "uplinks_delivered";
     case counter::joins_accepted:
       return "joins_accepted";
     case counter::mac_answers_queued:
       return "mac_answers_queued";
+    case counter::reads_paused:
+      return "reads_paused";
     case counter::invalid_frame:
       return "invalid_frame";
     case counter::unsupported_frame:
       return "unsupported_frame";
     case counter::dedup_full:
       return "dedup_full";
+    case counter::overload_shed:
+      return "overload_shed";
     case counter::unknown_dev_addr:
       return "unknown_dev_addr";
     case counter::mic_failed:

@@ -13,13 +13,16 @@ namespace tether::network {
 enum class counter : std::uint8_t {
   copies_received,     // gateway_uplinks handed in (one per gateway copy)
   copies_merged,       // copies folded into a frame already in the dedup window
+  copies_late,         // copies that reached the server within the window but their shard after it closed
   uplinks_delivered,   // uplink_events emitted
   joins_accepted,      // join-accepts handed to the downlink path
   mac_answers_queued,  // MAC answers waiting for the downlink path
+  reads_paused,        // times a gateway connection stopped reading: the shards were behind (load_gate)
   // Drop reasons: each one is logged with the frame's identifiers.
   invalid_frame,       // does not parse
   unsupported_frame,   // join-accept, downlink or proprietary frame received as an uplink
-  dedup_full,          // too many frames in the dedup window at once
+  dedup_full,          // too many frames in the dedup window at once (the newest is shed)
+  overload_shed,       // a copy refused on arrival: the shards were at their shed mark (the newest is shed)
   unknown_dev_addr,    // no session with that DevAddr
   mic_failed,          // sessions with that DevAddr exist but none verifies the MIC
   replay,              // MIC verifies with an older counter

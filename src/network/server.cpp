@@ -16,7 +16,11 @@ namespace tether::network {
 server::server(server_options options, std::vector<boost::asio::any_io_executor> executors,
                const std::string& registry_db_path, session_persistence& persistence, event_sink& events,
                downlink_sink& downlinks, uplink_hook* hook, storage::downlink_queue_store* queue)
-    : options_(options), persistence_(persistence), queue_(queue), registry_db_(registry_db_path) {
+    : options_(options),
+      persistence_(persistence),
+      queue_(queue),
+      gate_({options.backlog_high, options.backlog_low, options.backlog_shed}),
+      registry_db_(registry_db_path) {
   if (executors.empty()) throw std::invalid_argument("network::server needs at least one executor");
   if (options_.shard_count == 0) options_.shard_count = executors.size();
   if (!queue_) {
@@ -24,8 +28,8 @@ server::server(server_options options, std::vector<boost::asio::any_io_executor>
     queue_ = own_queue_.get();
   }
   const shard_outlets outlets{
-      options_, events,    downlinks, persistence, counters_, next_downlink_id_, hook, options_.shard_count,
-      queue_,   &gateways_};
+      options_, events,     downlinks, persistence, counters_, next_downlink_id_, hook, options_.shard_count,
+      queue_,   &gateways_, &gate_};
   for (std::size_t i = 0; i < options_.shard_count; ++i) {
     shards_.push_back(std::make_unique<shard>(i, executors[i % executors.size()], outlets));
   }
@@ -136,7 +140,23 @@ void server::handle_uplink(gateway_uplink up) {
                  raw.size());
     return;
   }
+  if (!gate_.enter()) return shed(up);
   shards_[target]->post_uplink(std::move(up));
+}
+
+void server::shed(const gateway_uplink& up) {
+  counters_.add(counter::overload_shed);
+  std::optional<std::uint64_t> due;
+  {
+    std::lock_guard lock(shed_log_mutex_);
+    due = shed_log_.due();
+  }
+  if (!due) return;
+  spdlog::warn(
+      "network: shed {} uplink cop{} since the last report: overload_shed: {} copies already wait for the "
+      "shards (newest shed first; gateways did not slow down), last from {}",
+      *due, *due == 1 ? "y" : "ies", gate_.behind(),
+      up.rx_metadata.empty() ? std::string_view("?") : std::string_view(up.rx_metadata.front().gateway_id));
 }
 
 void server::handle_status(const gateway_status&) {

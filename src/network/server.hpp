@@ -10,21 +10,25 @@
 //
 // Lifetime: shards post work to the executors; destroy the server only after they stopped running.
 
+#include "core/log_limiter.hpp"
 #include "network/counters.hpp"
 #include "network/downlinks.hpp"
 #include "network/events.hpp"
 #include "network/gateway_scheduler.hpp"
+#include "network/load_gate.hpp"
 #include "network/radio.hpp"
 #include "network/server_options.hpp"
 #include "network/session_persistence.hpp"
 #include "network/shard.hpp"
 #include "network/uplink_hook.hpp"
+#include "network/uplink_pressure.hpp"
 #include "storage/downlink_queue_store.hpp"
 #include "storage/sqlite.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,7 +39,7 @@
 
 namespace tether::network {
 
-class server final : public uplink_handler, public downlink_handler {
+class server final : public uplink_handler, public downlink_handler, public uplink_pressure {
  public:
   // Loads the stored sessions, downlink queues and the registry's devices. Shard i runs on
   // executors[i % size]; each shard is a strand, so executors may be multi-threaded. Downlink queues
@@ -50,6 +54,15 @@ class server final : public uplink_handler, public downlink_handler {
   void handle_status(const gateway_status& status) override;
   // Routed by the downlink ID (or an `ns:downlink:<id>` correlation ID) to the shard that sent it.
   void handle_tx_ack(const tx_ack& ack) override;
+  // Back-pressure (load_gate.hpp): congested at options().backlog_high copies behind, room again
+  // below backlog_low. At backlog_shed a new copy is shed on arrival (the newest first: what the
+  // shards already hold keeps its order), counted as overload_shed and logged at warning level.
+  bool congested() const override { return gate_.congested(); }
+  void when_room(std::function<void()> resume) override {
+    counters_.add(counter::reads_paused);
+    gate_.when_room(std::move(resume));
+  }
+  std::size_t backlog() const noexcept { return gate_.behind(); }
   // Each request goes to its device's shard; every item ends in down/queued or down/failed.
   void push_downlinks(downlink_request request) override;
 
@@ -62,6 +75,7 @@ class server final : public uplink_handler, public downlink_handler {
  private:
   using key = device_table::key;
   std::size_t placement(const registry::end_device& d, const session_record* stored) const;
+  void shed(const gateway_uplink& up);
 
   server_options options_;
   session_persistence& persistence_;
@@ -69,6 +83,9 @@ class server final : public uplink_handler, public downlink_handler {
   storage::downlink_queue_store* queue_ = nullptr;
   gateway_scheduler gateways_;
   counter_set counters_;
+  load_gate gate_;
+  std::mutex shed_log_mutex_;
+  core::log_limiter shed_log_;
   std::atomic<std::uint64_t> next_downlink_id_{0};
   std::vector<std::unique_ptr<shard>> shards_;
 

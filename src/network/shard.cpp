@@ -44,8 +44,9 @@ shard::shard(std::size_t index, boost::asio::any_io_executor executor, shard_out
     : strand_(boost::asio::make_strand(executor)),
       state_(index, outlets, strand_),
       scheduler_(state_),
-      dedup_(strand_, outlets.options.dedup_window, outlets.options.max_dedup_frames,
-             [this](gateway_uplink merged) { process(std::move(merged)); }) {}
+      dedup_(
+          strand_, outlets.options.dedup_window, outlets.options.max_dedup_frames,
+          [this](gateway_uplink merged) { process(std::move(merged)); }, outlets.options.dedup_cooldown) {}
 
 void shard::post_uplink(gateway_uplink up) {
   boost::asio::post(strand_, [this, up = std::move(up)]() mutable { add_copy(std::move(up)); });
@@ -77,11 +78,21 @@ void shard::post_remove(device_table::key id) {
 }
 
 void shard::add_copy(gateway_uplink up) {
+  if (state_.out.gate) state_.out.gate->leave();
   switch (dedup_.add(std::move(up))) {
     case dedup_table::outcome::opened:
       break;
     case dedup_table::outcome::merged:
       state_.out.counters.add(counter::copies_merged);
+      break;
+    case dedup_table::outcome::late:
+      state_.out.counters.add(counter::copies_late);
+      if (auto n = late_log_.due()) {
+        spdlog::warn(
+            "network: shard {}: {} uplink cop{} arrived after their frame was processed (copies_late: its "
+            "gateway's connection is read late, the network core is behind); their metadata is lost",
+            state_.index, *n, *n == 1 ? "y" : "ies");
+      }
       break;
     case dedup_table::outcome::full:
       state_.out.counters.add(counter::dedup_full);

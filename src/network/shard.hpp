@@ -41,6 +41,7 @@ class shard {
   downlink_scheduler scheduler_;
   dedup_table dedup_;
   core::log_limiter dedup_full_log_;
+  core::log_limiter late_log_;
 };
 
 }  // namespace tether::network

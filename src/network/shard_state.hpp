@@ -10,6 +10,7 @@
 #include "network/device_table.hpp"
 #include "network/events.hpp"
 #include "network/gateway_scheduler.hpp"
+#include "network/load_gate.hpp"
 #include "network/radio.hpp"
 #include "network/server_options.hpp"
 #include "network/session_persistence.hpp"
@@ -38,6 +39,7 @@ struct shard_outlets {
   std::size_t shard_count = 1;
   storage::downlink_queue_store* queue = nullptr;  // durable downlink queues
   gateway_scheduler* gateways = nullptr;           // each gateway's transmitter time and duty cycle
+  load_gate* gate = nullptr;                       // the backlog of copies on their way to the shards
 };
 
 struct shard_state {

@@ -23,7 +23,8 @@ import subprocess
 
 import pytest
 
-from server_control import SERVER_FIXTURES, TARGET, TETHER_BIN, MOSQUITTO_BIN, TEST_HARD_TIMEOUT, Server
+from server_control import (HEAVY_TEST_TIMEOUT, SERVER_FIXTURES, TARGET, TETHER_BIN, MOSQUITTO_BIN,
+                            TEST_HARD_TIMEOUT, Server)
 
 
 
@@ -45,6 +46,8 @@ def _tether_unavailable_reason():
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "tether_only: relies on a Tether-only feature; skipped on Mosquitto")
+    config.addinivalue_line("markers", "heavy: loads the machine for up to a minute and a half; its hard limit is "
+                                       "HEAVY_TEST_TIMEOUT (asserts on correctness, not on speed)")
     config.addinivalue_line("markers", "broker_opts(**kw): options for the `broker` fixture (see conftest.py)")
 
 
@@ -79,9 +82,10 @@ def pytest_terminal_summary(terminalreporter):
 def pytest_runtest_call(item):
     """Hard per-test timeout so that a bug never hangs the suite."""
     def on_alarm(signum, frame):
-        raise TimeoutError(f"test exceeded the hard limit of {TEST_HARD_TIMEOUT}s")
+        raise TimeoutError(f"test exceeded its hard limit ({TEST_HARD_TIMEOUT}s, heavy tests {HEAVY_TEST_TIMEOUT}s)")
     old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(TEST_HARD_TIMEOUT)
+    limit = max(TEST_HARD_TIMEOUT, HEAVY_TEST_TIMEOUT) if item.get_closest_marker("heavy") else TEST_HARD_TIMEOUT
+    signal.alarm(limit)
     try:
         yield
     finally:

@@ -16,6 +16,8 @@ MOSQUITTO_BIN = os.environ.get("MOSQUITTO_BIN", "/usr/sbin/mosquitto")
 START_TIMEOUT = 10.0
 # Hard limit per test (SIGALRM): a hung socket read must never hang CI.
 TEST_HARD_TIMEOUT = int(os.environ.get("TETHER_TEST_TIMEOUT", "30"))
+# Tests marked heavy (an overload run) get this much instead.
+HEAVY_TEST_TIMEOUT = int(os.environ.get("TETHER_HEAVY_TEST_TIMEOUT", "150"))
 
 # Fixtures that start a server; tests using any of them are skipped while Tether cannot serve MQTT yet.
 SERVER_FIXTURES = {"broker", "make_broker", "sequence_broker"}
@@ -31,7 +33,7 @@ class Server:
     """One MQTT server process (Tether or Mosquitto) on 127.0.0.1:port with its own temp directory."""
 
     def __init__(self, target=TARGET, allow_anonymous=True, users=None, acl=None, max_queued=None,
-                 max_packet_size=None, workers=None, extra_args=None):
+                 max_packet_size=None, workers=None, extra_args=None, log_level="debug"):
         self.target = target
         self.host = "127.0.0.1"
         self.port = None
@@ -41,6 +43,7 @@ class Server:
         self.max_queued = max_queued
         self.max_packet_size = max_packet_size
         self.workers = workers
+        self.log_level = log_level
         self.extra_args = list(extra_args or [])
         self.dir = Path(tempfile.mkdtemp(prefix=f"tether-systest-{target}-"))
         self.data_dir = self.dir / "data"
@@ -68,7 +71,7 @@ class Server:
                     "--application-tls-listen", "--iot-listen", "--http-listen"):
             if opt not in self.extra_args:
                 cmd += [opt, ""]
-        cmd += ["--data-dir", str(self.data_dir), "--log-level", "debug"]
+        cmd += ["--data-dir", str(self.data_dir), "--log-level", self.log_level]
         if self.password_file:
             cmd += ["--mqtt-password-file", str(self.password_file)]
         if self.acl_file:

@@ -15,11 +15,13 @@ constexpr auto error = message_type::error;
 constexpr auto warning = message_type::warning;
 
 // Keyed by the counters themselves, so a renamed reason changes the table with it.
-const std::array<drop_text, 13> table{{
+const std::array<drop_text, 14> table{{
     {to_string(counter::invalid_frame), error, "the frame does not parse", false},
     {to_string(counter::unsupported_frame), warning,
      "not an uplink (a join-accept, downlink or proprietary frame)", false},
     {to_string(counter::dedup_full), warning, "the network server is overloaded (deduplication window full)",
+     false},
+    {to_string(counter::overload_shed), warning, "the network server is overloaded (uplink shed on arrival)",
      false},
     {to_string(counter::unknown_dev_addr), error, "no session with this device address", false},
     {to_string(counter::mic_failed), error, "data MIC failed: no session key of the device verifies it",

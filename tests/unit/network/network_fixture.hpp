@@ -115,6 +115,9 @@ class network_test : public ::testing::Test {
     ASSERT_TRUE(apps.create({"app1", "App", 0}));
     persistence_ = make_test_persistence(db_path());
     options_.dedup_window = std::chrono::milliseconds(30);
+    // Scenarios feed repetitions back to back, faster than a device could: no cooldown unless a test
+    // sets one (overload_order_test.cpp).
+    options_.dedup_cooldown = std::chrono::milliseconds(0);
   }
   void TearDown() override {
     server_.reset();
