@@ -5,6 +5,7 @@
 #include "network/sharding.hpp"
 #include "registry/device_store.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -117,8 +118,7 @@ void server::handle_uplink(gateway_uplink up) {
   const auto type = lorawan::parse_mhdr(raw.empty() ? 0xff : raw[0]);
   if (!type) {
     counters_.add(counter::invalid_frame);
-    spdlog::info("network: dropped uplink: invalid_frame: {}", type.error().message());
-    return;
+    return warn_unusable(up, fmt::format("invalid_frame: {}", type.error().message()));
   }
   std::size_t target = 0;
   if (*type == lorawan::mtype::join_request && raw.size() == 23) {
@@ -136,12 +136,26 @@ void server::handle_uplink(gateway_uplink up) {
                              *type == lorawan::mtype::confirmed_data_up;
     const auto reason = uplink_type ? counter::invalid_frame : counter::unsupported_frame;
     counters_.add(reason);
-    spdlog::info("network: dropped uplink: {}: {} of {} bytes", to_string(reason), lorawan::to_string(*type),
-                 raw.size());
-    return;
+    return warn_unusable(
+        up, fmt::format("{}: {} of {} bytes", to_string(reason), lorawan::to_string(*type), raw.size()));
   }
   if (!gate_.enter()) return shed(up);
   shards_[target]->post_uplink(std::move(up));
+}
+
+// Gateways hand these in from any MQTT worker, so the limiter takes a lock; a flood of garbage from one
+// gateway is one warning a second with its count.
+void server::warn_unusable(const gateway_uplink& up, const std::string& why) {
+  std::optional<std::uint64_t> due;
+  {
+    std::lock_guard lock(shed_log_mutex_);
+    due = unusable_log_.due();
+  }
+  if (!due) return;
+  spdlog::warn(
+      "network: dropped uplink from {}: {}{}",
+      up.rx_metadata.empty() ? std::string_view("?") : std::string_view(up.rx_metadata.front().gateway_id),
+      why, core::repeat_note(*due));
 }
 
 void server::shed(const gateway_uplink& up) {

@@ -76,6 +76,7 @@ class server final : public uplink_handler, public downlink_handler, public upli
   using key = device_table::key;
   std::size_t placement(const registry::end_device& d, const session_record* stored) const;
   void shed(const gateway_uplink& up);
+  void warn_unusable(const gateway_uplink& up, const std::string& why);
 
   server_options options_;
   session_persistence& persistence_;
@@ -85,7 +86,8 @@ class server final : public uplink_handler, public downlink_handler, public upli
   counter_set counters_;
   load_gate gate_;
   std::mutex shed_log_mutex_;
-  core::log_limiter shed_log_;
+  core::log_limiter shed_log_;      // under shed_log_mutex_
+  core::log_limiter unusable_log_;  // under shed_log_mutex_
   std::atomic<std::uint64_t> next_downlink_id_{0};
   std::vector<std::unique_ptr<shard>> shards_;
 
