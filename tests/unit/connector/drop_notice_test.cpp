@@ -27,6 +27,8 @@ constexpr expected cases[] = {
      "uplink 7 dropped: not an uplink (a join-accept, downlink or proprietary frame): why"},
     {"dedup_full", message_type::warning,
      "uplink 7 dropped: the network server is overloaded (deduplication window full): why"},
+    {"overload_shed", message_type::warning,
+     "uplink 7 dropped: the network server is overloaded (uplink shed on arrival): why"},
     {"unknown_dev_addr", message_type::error, "uplink 7 dropped: no session with this device address: why"},
     {"mic_failed", message_type::error,
      "uplink 7 dropped: data MIC failed: no session key of the device verifies it: why"},
