@@ -8,7 +8,9 @@
 #   tether   build/tether serve, plain MQTT realm, anonymous, default workers (one per core)
 #   mosq-a   Mosquitto: max_queued_messages 100000, max_inflight_messages 0, no persistence, Nagle on
 #   mosq-b   the same with set_tcp_nodelay true
-# Ratios are Tether / the better of the two Mosquitto configurations (named in the table).
+#   tether-scraped  (with SCRAPE=1) tether, with --http-listen and curl fetching /metrics every second
+# Ratios are Tether / the better of the two Mosquitto configurations (named in the table); with SCRAPE=1
+# also scraped / unscraped Tether, the cost of the metrics (issue 19 wants it within noise).
 # Environment: TETHER, BENCH, MOSQUITTO (binaries), SCALE (multiplies message counts, default 1),
 # CONNECTIONS (idle connections, default: the fd hard limit minus 500), SCENARIOS (a subset of
 # "fan-in-qos0 fan-in-qos1 fan-out-qos0 latency-qos1 connections"; latency-qos1 brings fan-in-qos1
@@ -20,6 +22,7 @@ tether=${TETHER:-$root/build/tether}
 bench=${BENCH:-$root/build/tether-bench}
 mosquitto=${MOSQUITTO:-/usr/sbin/mosquitto}
 scale=${SCALE:-1}
+scrape=${SCRAPE:-0}
 scenarios=" ${SCENARIOS:-fan-in-qos0 fan-in-qos1 fan-out-qos0 latency-qos1 connections} "
 [[ $scenarios == *" latency-qos1 "* ]] && scenarios+="fan-in-qos1 "
 wanted() { [[ $scenarios == *" $1 "* ]]; }
@@ -41,8 +44,11 @@ cp "$bench" "$work/tether-bench" && bench=$work/tether-bench
 results=$work/results.tsv
 : >"$results"
 server_pid=""
+scraper_pid=""
 
 stop_server() {
+  if [[ -n $scraper_pid ]]; then kill "$scraper_pid" 2>/dev/null || true; wait "$scraper_pid" 2>/dev/null || true; fi
+  scraper_pid=""
   if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
@@ -72,10 +78,12 @@ start_server() {
   local name=$1 port=$2 dir=$work/$1-$2
   mkdir -p "$dir"
   case $name in
-    tether)
+    tether|tether-scraped)
+      local http=""
+      [[ $name == tether-scraped ]] && http=127.0.0.1:$(free_port)
       "$tether" serve --mqtt-listen "127.0.0.1:$port" --mqtt-allow-anonymous --gateway-v3-listen "" \
         --gateway-v3-tls-listen "" --application-listen "" --application-tls-listen "" --log-level warn \
-        --data-dir "$dir" >"$dir/log" 2>&1 &
+        --http-listen "$http" --data-dir "$dir" >"$dir/log" 2>&1 &
       ;;
     mosq-a|mosq-b)
       {
@@ -92,6 +100,12 @@ start_server() {
   esac
   server_pid=$!
   wait_for_port "$port" || { echo "compare.sh: $name did not start:" >&2; cat "$dir/log" >&2; exit 1; }
+  if [[ $name == tether-scraped ]]; then
+    # As Prometheus would: one scrape a second, each one checked (status and size go to the log).
+    ( while true; do curl -s -o /dev/null -w "%{http_code} %{size_download}\n" "http://$http/metrics" \
+        >>"$dir/scrapes"; sleep 1; done ) &
+    scraper_pid=$!
+  fi
 }
 
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f", ($14 + $15) / hz}' "/proc/$1/stat"; }
@@ -110,6 +124,9 @@ run_case() {
   local cpu1; cpu1=$(cpu_seconds "$server_pid")
   local hwm; hwm=$(peak_rss_kib "$server_pid")
   stop_server
+  if [[ $name == tether-scraped ]]; then
+    echo "  scrapes during $case: $(grep -c '^200 ' "$work/$name-$port/scrapes" || true) answered 200" >&2
+  fi
   [[ -n $json ]] || json='{"ok":false}'
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$name" "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN{printf "%.3f", b-a}')" \
     "$hwm" "$rc" "$json" >>"$results"
@@ -118,14 +135,16 @@ run_case() {
 }
 
 servers=(tether mosq-a mosq-b)
+[[ $scrape == 1 ]] && servers+=(tether-scraped)
 rotation=0
 # run_all CASE BENCH-ARGS...: the scenario against every server, the starting server rotating.
 run_all() {
   local case=$1; shift
   wanted "$case" || return 0
   echo "$case: tether-bench $*" >&2
-  for k in 0 1 2; do
-    run_case "$case" "${servers[$(( (k + rotation) % 3 ))]}" "$@"
+  local n=${#servers[@]}
+  for (( k = 0; k < n; k++ )); do
+    run_case "$case" "${servers[$(( (k + rotation) % n ))]}" "$@"
   done
   rotation=$(( rotation + 1 ))
 }
@@ -203,7 +222,9 @@ print("| scenario | server | verified | CPU s | CPU us / delivery | peak RSS MiB
 print("|---|---|---|---:|---:|---:|")
 tether_ok = True
 for case in ("fan-in-qos0", "fan-in-qos1", "fan-out-qos0", "latency-qos1", "connections"):
-    for server in ("tether", "mosq-a", "mosq-b"):
+    for server in ("tether", "mosq-a", "mosq-b", "tether-scraped"):
+        if (case, server) not in rows:  # not in SCENARIOS, or no scraped server
+            continue
         x = get(case, server)
         r = x["r"]
         ok = r.get("ok", False)
@@ -214,6 +235,19 @@ for case in ("fan-in-qos0", "fan-in-qos1", "fan-out-qos0", "latency-qos1", "conn
         n = r.get("delivered", 0)
         per = f"{x['cpu'] * 1e6 / n:.1f}" if n else ""
         print(f"| {case} | {server} | {why} | {x['cpu']:.2f} | {per} | {x['hwm'] / 1024:.1f} |")
+if any(server == "tether-scraped" for _, server in rows):
+    print()
+    print("| measure | Tether | Tether, /metrics scraped every 1 s | scraped / plain |")
+    print("|---|---:|---:|---|")
+    for case, label, value, higher, target in measures:
+        rate = get(case, "tether")["r"].get("target_rate", 0)
+        t, s = value(get(case, "tether")["r"]), value(get(case, "tether-scraped")["r"])
+        ratio = f"{s / t:.2f}x" if t else "n/a"
+        print(f"| {label.format(rate=f'{rate:,.0f}')} | {fmt(t)} | {fmt(s)} | {ratio} |")
+    for case in ("fan-in-qos0", "fan-in-qos1", "fan-out-qos0", "latency-qos1", "connections"):
+        if (case, "tether-scraped") in rows:
+            tether_ok &= get(case, "tether-scraped")["r"].get("ok", False)
+
 print()
 print(f"whole run: {elapsed} s; connections requested: {connections}; targets {'all met' if all_met else 'NOT all met'}")
 sys.exit(0 if tether_ok else 1)
