@@ -250,7 +250,6 @@ void add_iot_command(CLI::App& app, command_context& ctx) {
   iot::add_gateway_command(*iot, ctx);
   iot::add_apikey_command(*iot, ctx);
   iot::add_group_command(*iot, ctx);
-  iot::add_action_command(*iot, ctx);
 }
 
 }  // namespace tether::cli

@@ -50,11 +50,6 @@ void add_device_command(CLI::App& iot, command_context& ctx);
 void add_gateway_command(CLI::App& iot, command_context& ctx);
 void add_apikey_command(CLI::App& iot, command_context& ctx);
 void add_group_command(CLI::App& iot, command_context& ctx);
-void add_action_command(CLI::App& iot, command_context& ctx);
-
-// Device management's view of a device (null when it never used it), for `show`.
-nlohmann::json management_json(storage::database& db, const iotp::device_ref& ref);
-void print_management(const nlohmann::json& management);
 
 constexpr std::string_view token_not_shown_again = "This token will not be shown again: store it now.";
 

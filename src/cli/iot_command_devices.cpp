@@ -48,7 +48,6 @@ json device_json(const iotp::iot_device& d) {
     if (location.is_discarded()) location = *d.last_location;
   }
   out["last_location"] = location;
-  if (!d.management.is_null()) out["management"] = d.management;
   return out;
 }
 
@@ -92,7 +91,6 @@ void print_details(storage::database&, const iotp::iot_device& d) {
             << "registered:    " << registration_text(d) << '\n'
             << "connection:    " << connection_text(d) << '\n'
             << "last_location: " << d.last_location.value_or("-") << '\n';
-  print_management(d.management);
 }
 
 void print_table(const std::vector<iotp::iot_device>& devices) {
@@ -195,12 +193,8 @@ entity_table<iotp::iot_device> device_table(type_class kind) {
       .print_table = print_table,
       .list = [kind](storage::database& db,
                      key k) { return listed(iotp::registry_store(db).list_devices(k[0], kind)); },
-      .get =
-          [kind](storage::database& db, key k) {
-            auto d = listed(iotp::registry_store(db).get_device(ref_of(k), kind));
-            if (d) d->management = management_json(db, ref_of(k));
-            return d;
-          },
+      .get = [kind](storage::database& db,
+                    key k) { return listed(iotp::registry_store(db).get_device(ref_of(k), kind)); },
       .print_details = print_details,
       .remove = [kind](storage::database& db,
                        key k) { return listed(iotp::registry_store(db).remove_device(ref_of(k), kind)); },

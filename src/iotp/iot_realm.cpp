@@ -1,6 +1,5 @@
 #include "iotp/iot_realm.hpp"
 
-#include "iotp/dm_service.hpp"
 #include "iotp/status_messages.hpp"
 #include "mqtt/broker.hpp"
 
@@ -94,17 +93,13 @@ iot_realm::iot_realm(directory& dir, realm_options options)
 
 iot_realm::~iot_realm() { stop(); }
 
-void iot_realm::set_device_management(std::unique_ptr<dm_service> dm) { dm_ = std::move(dm); }
-
 void iot_realm::start(mqtt::broker& target) {
   if (service_thread_.joinable()) return;
   boost::asio::post(service_, [this, &target] { poll(target); });
   service_thread_ = std::thread([this] { service_.run(); });
-  if (dm_) dm_->start([this](mqtt::message_ptr m) { publisher_->publish(std::move(m)); });
 }
 
 void iot_realm::stop() {
-  if (dm_) dm_->stop();
   boost::asio::post(service_, [this] { poll_timer_.cancel(); });
   service_work_.reset();
   if (service_thread_.joinable()) {
@@ -424,18 +419,11 @@ bool iot_realm::authorize_read(const mqtt::principal& who, std::string_view topi
 
 mqtt::publish_action iot_realm::on_publish(const mqtt::principal& who, const mqtt::message& msg) {
   const auto& p = as_iot(who);
-  if (p.is_application()) return mqtt::publish_action::route;
+  if (!p.is_gateway()) return mqtt::publish_action::route;
   const std::string_view topic = std::string_view(msg.topic).substr(p.org_prefix.size());
   const auto parts = parse_topic(topic, false);
   if (!parts) return mqtt::publish_action::route;
   const device_ref device{p.identity.org, std::string(parts->type), std::string(parts->id)};
-  if (dm_ && parts->kind == topic_kind::dm_response) {
-    // Device management requests and responses are the server's: nobody subscribes to them.
-    dm_->submit({device, p.is_gateway() ? p.client_id : std::string()}, std::string(parts->rest),
-                msg.payload);
-    return mqtt::publish_action::consume;
-  }
-  if (!p.is_gateway()) return mqtt::publish_action::route;
   if (device.type == p.identity.type && device.id == p.identity.id) return mqtt::publish_action::route;
   if (!registrar_.pending(device) && dir_.find(device)) return mqtt::publish_action::route;
   switch (registrar_.admit(device, *p.record, p.client_id, std::make_shared<const mqtt::message>(msg))) {

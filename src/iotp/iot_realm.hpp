@@ -24,7 +24,6 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -33,8 +32,6 @@ class broker;
 }
 
 namespace tether::iotp {
-
-class dm_service;
 
 // Close codes of the platform (A1) that the realm uses.
 namespace close_code {
@@ -96,9 +93,6 @@ class iot_realm final : public mqtt::realm {
   void start(mqtt::broker& target);
   // Stops the service thread (before the broker goes).
   void stop();
-  // Device management (spec A3): what devices and gateways publish under iotdevice-1/ goes to `dm`,
-  // which publishes through this realm; started and stopped with the realm. Call before start().
-  void set_device_management(std::unique_ptr<dm_service> dm);
 
   const realm_stats& stats() const noexcept { return stats_; }
   const registrar_stats& registration_stats() const noexcept { return registrar_.stats(); }
@@ -121,7 +115,6 @@ class iot_realm final : public mqtt::realm {
   void log_muted_drop(const device_ref& device);
 
   directory& dir_;
-  std::unique_ptr<dm_service> dm_;
   realm_options options_;
   realm_stats stats_;
   boost::asio::io_context service_;

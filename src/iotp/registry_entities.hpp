@@ -5,8 +5,6 @@
 
 #include "iotp/directory.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,9 +36,7 @@ struct iot_device {
   bool connected = false;
   std::optional<std::int64_t> last_connect_at;
   std::optional<std::int64_t> last_disconnect_at;
-  std::optional<std::string> last_location;  // JSON, written by device management
-  // Device management's state, error codes and logs as JSON (filled in by `show`; null otherwise).
-  nlohmann::json management;
+  std::optional<std::string> last_location;  // JSON, written by device management (a later issue)
 };
 
 // A device or gateway to create. An empty token is generated.

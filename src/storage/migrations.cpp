@@ -205,45 +205,6 @@ constexpr std::array all_migrations{
         created_at INTEGER NOT NULL,
         PRIMARY KEY (application_id, name)) WITHOUT ROWID;
     )sql"},
-    // Device management of the IoT platform (src/iotp/dm_*): what managed devices report (management
-    // state, lifetime, supports, deviceInfo, metadata, firmware attributes; the location goes into
-    // iot_devices.last_location), their error codes and logs, and the requests users start from the CLI.
-    // State, not configuration: writes do not bump registry_version.
-    migration{12, R"sql(
-      CREATE TABLE iot_dm_devices (
-        org_id TEXT NOT NULL, type_id TEXT NOT NULL, device_id TEXT NOT NULL,
-        managed INTEGER NOT NULL DEFAULT 0, dormant INTEGER NOT NULL DEFAULT 0,
-        lifetime INTEGER NOT NULL DEFAULT 0, managed_at INTEGER, expires_at INTEGER,
-        supports TEXT NOT NULL DEFAULT '{}', metadata TEXT NOT NULL DEFAULT '{}',
-        device_info TEXT NOT NULL DEFAULT '{}', firmware TEXT, via TEXT NOT NULL DEFAULT '',
-        PRIMARY KEY (org_id, type_id, device_id),
-        FOREIGN KEY (org_id, type_id, device_id)
-          REFERENCES iot_devices (org_id, type_id, device_id) ON DELETE CASCADE) WITHOUT ROWID;
-      CREATE INDEX iot_dm_devices_expiry ON iot_dm_devices (expires_at) WHERE managed = 1;
-      CREATE TABLE iot_dm_error_codes (
-        org_id TEXT NOT NULL, type_id TEXT NOT NULL, device_id TEXT NOT NULL, seq INTEGER NOT NULL,
-        code INTEGER NOT NULL, at INTEGER NOT NULL,
-        PRIMARY KEY (org_id, type_id, device_id, seq),
-        FOREIGN KEY (org_id, type_id, device_id)
-          REFERENCES iot_devices (org_id, type_id, device_id) ON DELETE CASCADE) WITHOUT ROWID;
-      CREATE TABLE iot_dm_logs (
-        org_id TEXT NOT NULL, type_id TEXT NOT NULL, device_id TEXT NOT NULL, seq INTEGER NOT NULL,
-        message TEXT NOT NULL, timestamp TEXT NOT NULL, data TEXT NOT NULL DEFAULT '',
-        severity INTEGER NOT NULL, size INTEGER NOT NULL,
-        PRIMARY KEY (org_id, type_id, device_id, seq),
-        FOREIGN KEY (org_id, type_id, device_id)
-          REFERENCES iot_devices (org_id, type_id, device_id) ON DELETE CASCADE) WITHOUT ROWID;
-      CREATE TABLE iot_dm_requests (
-        req_id TEXT PRIMARY KEY,
-        org_id TEXT NOT NULL, type_id TEXT NOT NULL, device_id TEXT NOT NULL,
-        action TEXT NOT NULL, params TEXT NOT NULL DEFAULT '{}', override INTEGER NOT NULL DEFAULT 0,
-        state TEXT NOT NULL, step INTEGER NOT NULL DEFAULT 0, rc INTEGER, message TEXT NOT NULL DEFAULT '',
-        created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, deadline_at INTEGER NOT NULL,
-        FOREIGN KEY (org_id, type_id, device_id)
-          REFERENCES iot_devices (org_id, type_id, device_id) ON DELETE CASCADE) WITHOUT ROWID;
-      CREATE INDEX iot_dm_requests_open ON iot_dm_requests (state) WHERE state IN ('pending', 'sent', 'in_progress');
-      CREATE INDEX iot_dm_requests_org ON iot_dm_requests (org_id, created_at);
-    )sql"},
 };
 
 }  // namespace

@@ -1,18 +1,15 @@
 // The IoT platform API in the style of IBM's Watson IoT Platform (--iot-*): devices, gateways and
 // applications of the organisations in the IoT registry (`tether iot ...`). Persistent sessions are
 // journaled, so QoS 1 commands queued for an offline device survive a restart; payloads over
-// 131,072 bytes close the connection (close code 287), as on the platform. Device management (spec A3)
-// runs on a thread of its own over the same registry.
+// 131,072 bytes close the connection (close code 287), as on the platform.
 
 #include "cli/serve/frontend_module.hpp"
 #include "cli/serve/serve_flags.hpp"
 #include "http/exposition.hpp"
 #include "http/tether_metrics.hpp"
-#include "iotp/dm_service.hpp"
 #include "iotp/iot_realm.hpp"
 #include "iotp/registry_directory.hpp"
 
-#include <algorithm>
 #include <memory>
 
 namespace tether::cli {
@@ -24,22 +21,6 @@ constexpr std::size_t max_topic_and_header = 65'536 + 16;  // the packet may car
 std::uint64_t load(const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); }
 
 // The realm's own counts besides its broker's (those carry realm="iot" with every other realm's).
-void write_dm_metrics(http::exposition& out, const iotp::dm_service_stats& s) {
-  using http::metric_type;
-  const auto handled = load(s.requests);
-  const auto refused = std::min(load(s.refused), handled);
-  out.family("tether_iot_dm_requests_total", metric_type::counter,
-             "Device management requests from devices and gateways, by outcome");
-  out.sample("tether_iot_dm_requests_total", {{"outcome", "ok"}}, handled - refused);
-  out.sample("tether_iot_dm_requests_total", {{"outcome", "refused"}}, refused);
-  out.sample("tether_iot_dm_requests_total", {{"outcome", "queue_full"}}, load(s.overflow));
-  out.family(
-      "tether_iot_dm_dropped_total", metric_type::counter,
-      "Device management data dropped: error codes and logs past their bounds, responses to no request");
-  out.sample("tether_iot_dm_dropped_total", {{"reason", "bounded"}}, load(s.trimmed));
-  out.sample("tether_iot_dm_dropped_total", {{"reason", "unmatched_response"}}, load(s.unmatched));
-}
-
 void write_iot_metrics(http::exposition& out, const iotp::iot_realm& realm,
                        const iotp::registry_directory& dir) {
   using http::metric_type;
@@ -73,8 +54,6 @@ class iot_module final : public frontend_module {
     listen_.add_to(cmd, "IoT platform API (Watson IoT style)");
     flag(cmd, "iot-registration-mute", mute_seconds_,
          "Seconds a device stays muted after its auto-registration by a gateway failed");
-    flag(cmd, "iot-dm-min-lifetime", min_lifetime_,
-         "Shortest device management lifetime other than 0, in seconds (3600 on the platform)");
   }
 
   void build(serve_context& ctx) override {
@@ -84,21 +63,12 @@ class iot_module final : public frontend_module {
     iotp::realm_options options;
     options.registration.mute = std::chrono::seconds(mute_seconds_);
     auto realm = std::make_unique<iotp::iot_realm>(*directory_, options);
-    if (min_lifetime_ < 1) throw CLI::ValidationError("--iot-dm-min-lifetime", "must be at least 1");
-    iotp::dm_service_options dm;
-    dm.handler.min_lifetime = min_lifetime_;
-    auto management = std::make_unique<iotp::dm_service>(ctx.database_path, dm);
-    const auto* dm_stats = &management->stats();
-    realm->set_device_management(std::move(management));
     realm_ = realm.get();
     realm_setup setup{.broker = ctx.broker_defaults, .journaled = true};
     setup.broker.max_payload_size = max_payload;
     setup.broker.max_packet_size = max_payload + max_topic_and_header;
     broker_ = &ctx.realms.add(std::move(realm), setup, listen_);
-    ctx.metrics.add([this, dm_stats](http::exposition& out) {
-      write_iot_metrics(out, *realm_, *directory_);
-      write_dm_metrics(out, *dm_stats);
-    });
+    ctx.metrics.add([this](http::exposition& out) { write_iot_metrics(out, *realm_, *directory_); });
   }
 
   void start() override {
@@ -112,7 +82,6 @@ class iot_module final : public frontend_module {
  private:
   listen_flags listen_{.prefix = "iot", .tcp = "0.0.0.0:1884"};
   int mute_seconds_ = 60;
-  std::int64_t min_lifetime_ = 3600;
   std::unique_ptr<iotp::registry_directory> directory_;
   iotp::iot_realm* realm_ = nullptr;
   mqtt::broker* broker_ = nullptr;
