@@ -182,7 +182,8 @@ def test_metrics_is_the_prometheus_text_format(network):
     assert {"mic_failed", "unknown_dev_addr", "dedup_full", "replay"} <= reasons
     drop_reasons = {(s[1]["realm"], s[1]["reason"]) for s in samples if s[0] == "tether_mqtt_publish_drops_total"}
     assert {(r, why) for r in realms for why in ("queue_full", "session_closed", "publish_denied",
-                                                 "retained_store_full")} == drop_reasons
+                                                 "retained_store_full", "message_expired",
+                                                 "too_large_for_client", "payload_format_invalid")} == drop_reasons
     codes = {(s[1]["realm"], s[1]["code"]) for s in samples if s[0] == "tether_mqtt_connections_refused_total"}
     assert {(r, str(c)) for r in realms for c in range(1, 6)} <= codes
     assert types["tether_lorawan_downlink_failures_total"] == "counter"
