@@ -5,10 +5,8 @@ link, reconnects back off from 0.1 s doubling to a cap, and whatever was produce
 killed for 20 s, or Tether killed with -9) is replayed from the durable event stream, in order per device, marked
 meta.history."""
 import base64
-import http.client
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -23,6 +21,7 @@ import pytest
 
 from lora_network import ABP_ADDR, APP_S_KEY, NODE, NWK_S_KEY, ORACLE_DIR, LoraNetwork, abp_device, device
 from server_control import MOSQUITTO_BIN, free_port
+from test_http import metric
 from ttsv3_proto import pb
 
 pytestmark = pytest.mark.tether_only
@@ -624,20 +623,6 @@ def test_a_response_to_a_replayed_request_is_refused(cleanup):
     gw.expect_no_message(1.0)
 
 
-def connector_metrics(port):
-    """The tether_connector_* samples on /metrics: {(name, label value): value}."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    conn.request("GET", "/metrics")
-    text = conn.getresponse().read().decode()
-    conn.close()
-    out = {}
-    for line in text.splitlines():
-        m = re.match(r'^(tether_connector_\w+)(?:\{\w+="(\w+)"\})? (\S+)$', line)
-        if m:
-            out[(m.group(1), m.group(2))] = float(m.group(3))
-    return out
-
-
 def test_invalid_messages_on_topic_down_are_answered_with_an_error(cleanup):
     http_port = free_port()
     broker, sub, responder, net = data_api_network(cleanup, ["--http-listen", f"127.0.0.1:{http_port}"])
@@ -657,12 +642,12 @@ def test_invalid_messages_on_topic_down_are_answered_with_an_error(cleanup):
     # Nothing reached the network core: no device got a downlink.
     net.gateway("gw1").expect_no_message(0.5)
     # /metrics counts all three, and the one connector and its connection.
-    m = connector_metrics(http_port)
-    assert m[("tether_connector_downstream_total", "refused_invalid")] == 3, m
-    assert m[("tether_connector_downstream_total", "received")] == 3
-    assert m[("tether_connector_links", None)] == 1
-    assert m[("tether_connector_connections_total", "connected")] >= 1
-    assert m[("tether_connector_messages_total", "published")] >= 3  # the three errors
+    net.http_port = http_port
+    assert metric(net, "tether_connector_downstream_total", outcome="refused_invalid") == 3
+    assert metric(net, "tether_connector_downstream_total", outcome="received") == 3
+    assert metric(net, "tether_connector_links") == 1
+    assert metric(net, "tether_connector_connections_total", outcome="connected") >= 1
+    assert metric(net, "tether_connector_messages_total", outcome="published") >= 3  # the three errors
 
 
 def test_a_downlink_claim_for_a_class_c_device_is_queued_and_sent(cleanup):

@@ -6,15 +6,13 @@ packet); a claim for a DevEUI that is unknown, or that belongs to another applic
 (unknown_device). The user's broker is Debian Mosquitto on a loopback port."""
 import base64
 import json
-import shutil
-import tempfile
 import time
-from pathlib import Path
+from types import SimpleNamespace
 
 import paho.mqtt.client as mqtt
 import pytest
 
-from test_connector import Subscriber, UserBroker, wait_for
+from test_connector import Subscriber, UserBroker, cleanup, wait_for  # noqa: F401 (cleanup: fixture)
 from test_uplink_path import APP_KEY, APP_S_KEY, JOIN_EUI, NWK_S_KEY, Network
 
 pytestmark = pytest.mark.tether_only
@@ -25,30 +23,21 @@ UNKNOWN_EUI = "0004A30B00C1C3C3"
 
 
 @pytest.fixture
-def claims():
-    made = {}
-    yield made
-    if "pub" in made:
-        made["pub"].loop_stop()
-        made["pub"].disconnect()
-    for key in ("net", "sub"):
-        if key in made:
-            made[key].close()
-    if "broker" in made:
-        made["broker"].cleanup()
-    if "dir" in made:
-        shutil.rmtree(made["dir"], ignore_errors=True)
+def claims(cleanup, tmp_path):
+    return {"cleanup": cleanup, "dir": tmp_path}
 
 
 def start(made):
-    broker = made["broker"] = UserBroker()
-    made["dir"] = Path(tempfile.mkdtemp(prefix="tether-conn-claim-"))
+    broker = UserBroker()
+    made["cleanup"].append(broker)
     config = made["dir"] / "tether.toml"
     config.write_text("\n".join(["[[connector]]", 'application = "app1"', 'name = "claims"',
                                  f'uri = "mqtt://127.0.0.1:{broker.port}"', 'topic_up = "up/{type}/{device}"',
                                  'topic_down = "down/app1"', 'types = "downlink_request,info,error"']) + "\n")
     made["sub"] = Subscriber(broker.port, "up/#")
-    net = made["net"] = Network(extra_args=["--config", str(config)])
+    made["cleanup"].append(made["sub"])
+    net = Network(extra_args=["--config", str(config)])
+    made["cleanup"].append(net)
     net.cli("device", "create", "app1", "claim-dev", "--dev-addr", "260B9999", "--nwk-s-key", NWK_S_KEY,
             "--app-s-key", APP_S_KEY, "--dev-eui", CLAIM_EUI, "--class", "C")
     net.cli("application", "create", "app2")
@@ -56,9 +45,10 @@ def start(made):
             "--app-key", APP_KEY)
     wait_for(lambda: "connector app1/claims: connected" in net.server.log_text(limit=10_000_000), 15,
              "the connector to connect")
-    pub = made["pub"] = mqtt.Client(client_id=f"app-server-pub-{time.monotonic_ns()}")
+    pub = mqtt.Client(client_id=f"app-server-pub-{time.monotonic_ns()}")
     pub.connect("127.0.0.1", broker.port)
     pub.loop_start()
+    made["cleanup"].append(SimpleNamespace(close=lambda: (pub.loop_stop(), pub.disconnect())))
     return made["sub"], pub
 
 

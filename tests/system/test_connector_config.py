@@ -3,14 +3,11 @@ refuses (validate_connector): a table with a 2-character name and one with an ht
 a warning log line naming the cause, while the good table next to them runs: an uplink reaches the user's broker
 (Debian Mosquitto on a loopback port) on the good connector's topic and nothing arrives on the bad ones'."""
 import json
-import shutil
-import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
-from test_connector import Subscriber, UserBroker, frames, wait_for
+from test_connector import Subscriber, UserBroker, cleanup, frames, wait_for  # noqa: F401 (cleanup: fixture)
 from test_uplink_path import ABP_ADDR, Network
 
 pytestmark = pytest.mark.tether_only
@@ -26,29 +23,18 @@ def log_lines(server):
     return [json.loads(line) for line in lines]
 
 
-@pytest.fixture
-def setup():
-    made = {}
-    yield made
-    for key in ("net", "sub"):
-        if key in made:
-            made[key].close()
-    if "broker" in made:
-        made["broker"].cleanup()
-    if "dir" in made:
-        shutil.rmtree(made["dir"], ignore_errors=True)
-
-
-def test_bad_tables_are_refused_with_a_warning_and_the_good_one_runs(setup):
-    broker = setup["broker"] = UserBroker()
+def test_bad_tables_are_refused_with_a_warning_and_the_good_one_runs(cleanup, tmp_path):
+    broker = UserBroker()
+    cleanup.append(broker)
     uri = f"mqtt://127.0.0.1:{broker.port}"
-    setup["dir"] = Path(tempfile.mkdtemp(prefix="tether-conn-cfg-"))
-    config = setup["dir"] / "tether.toml"
+    config = tmp_path / "tether.toml"
     config.write_text(table("ab", uri, "short/{type}") + "\n" +
                       table("bad-uri", f"http://127.0.0.1:{broker.port}", "http/{type}") + "\n" +
                       table("good", uri, "good/{type}/{device_addr}"))
-    sub = setup["sub"] = Subscriber(broker.port)
-    net = setup["net"] = Network(extra_args=["--config", str(config), "--log-format", "json"])
+    sub = Subscriber(broker.port)
+    cleanup.append(sub)
+    net = Network(extra_args=["--config", str(config), "--log-format", "json"])
+    cleanup.append(net)
 
     def refusal(number):
         return [e for e in log_lines(net.server) if f"[[connector]] #{number} left out" in e["message"]]

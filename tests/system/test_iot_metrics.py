@@ -1,25 +1,13 @@
 """The IoT platform realm's own counters on /metrics: logins by outcome and auto-registrations by outcome,
 read with http.client while paho clients log in and a gateway introduces a new device."""
-import http.client
 import json
 import time
 
 import pytest
 
 from server_control import free_port
+from test_http import metric
 from test_iot_realm import ORG, Iot, device, gateway, pytestmark  # noqa: F401 (the same skip rules)
-
-
-def metric(port, name, **labels):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    conn.request("GET", "/metrics")
-    text = conn.getresponse().read().decode()
-    conn.close()
-    want = name + ("{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items())) + "}" if labels else "")
-    for line in text.splitlines():
-        if line.startswith(want + " "):
-            return float(line.split()[1])
-    raise AssertionError(f"{want} not on /metrics:\n" + "\n".join(l for l in text.splitlines() if "tether_iot" in l))
 
 
 @pytest.fixture
@@ -38,14 +26,14 @@ def iot_http(make_broker):
 
 def wait_metric(env, value, name, **labels):
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and metric(env.http_port, name, **labels) < value:
+    while time.monotonic() < deadline and metric(env, name, **labels) < value:
         time.sleep(0.1)
-    assert metric(env.http_port, name, **labels) == value, (name, labels)
+    assert metric(env, name, **labels) == value, (name, labels)
 
 
 def test_logins_and_auto_registrations_are_counted(iot_http):
     time.sleep(1.2)  # the running server picks registry changes up within a second
-    assert metric(iot_http.http_port, "tether_iot_connects_total", outcome="accepted") == 0
+    assert metric(iot_http, "tether_iot_connects_total", outcome="accepted") == 0
     d = device(iot_http, "d1").connect()
     device(iot_http, "d1", token="wrong-token").connect(expect=4)
     wait_metric(iot_http, 1, "tether_iot_connects_total", outcome="accepted")
@@ -53,6 +41,6 @@ def test_logins_and_auto_registrations_are_counted(iot_http):
     g = gateway(iot_http).connect()
     g.publish("iot-2/type/sensor/id/newcomer/evt/hello/fmt/json", json.dumps({"n": 1}), qos=1)
     wait_metric(iot_http, 1, "tether_iot_auto_registrations_total", outcome="registered")
-    assert metric(iot_http.http_port, "tether_iot_drops_total", reason="registration_muted") == 0
+    assert metric(iot_http, "tether_iot_drops_total", reason="registration_muted") == 0
     g.close()
     d.close()

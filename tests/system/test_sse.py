@@ -10,6 +10,7 @@ import time
 import pytest
 
 from server_control import free_port
+from test_http import metric
 from test_uplink_path import (ABP_ADDR, APP_KEY, APP_S_KEY, DEV_EUI, JOIN_EUI, KEY_RE, NWK_S_KEY, Network,
                               device, pb)
 
@@ -196,15 +197,6 @@ def test_refusals(net):
     assert refusal(net, app, key=net.app_key, method="POST")[0] == 405
 
 
-def closed_streams(net):
-    conn = http.client.HTTPConnection("127.0.0.1", net.http_port, timeout=5)
-    conn.request("GET", "/metrics")
-    text = conn.getresponse().read().decode()
-    conn.close()
-    line = next(x for x in text.splitlines() if x.startswith("tether_http_event_streams_closed_total "))
-    return float(line.split()[1])
-
-
 def admin_key(net, rights):
     out = net.cli("key", "create", "--admin", "--rights", rights, "--name", "sse")
     return KEY_RE.search(out).group(0)
@@ -222,9 +214,9 @@ def test_an_admin_key_follows_any_feed_and_is_refused_once_revoked(net):
     everything.close()
     # The four streams the client ended are counted as such.
     deadline = time.time() + 5
-    while closed_streams(net) < 4 and time.time() < deadline:
+    while metric(net, "tether_http_event_streams_closed_total") < 4 and time.time() < deadline:
         time.sleep(0.1)
-    assert closed_streams(net) >= 4
+    assert metric(net, "tether_http_event_streams_closed_total") >= 4
     key_id = reader.split(".")[1]
     net.cli("key", "delete", key_id)
     assert refusal(net, "/api/v1/events?application=app1", key=reader) == (401, "unauthorized")
